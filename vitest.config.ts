@@ -1,0 +1,13 @@
+import { defineConfig } from 'vitest/config';
+
+// One run covers unit tests (colocated, src/**) and component/contract tests (test/**). Component tests start
+// real HTTP servers on 127.0.0.1 and real databases, so files run in separate forks.
+export default defineConfig({
+  test: {
+    include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+    pool: 'forks',
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    reporters: ['default'],
+  },
+});
