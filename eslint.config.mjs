@@ -1,0 +1,164 @@
+// ESLint flat config: type-aware typescript-eslint rules plus the import boundaries of ../shared/STYLE.md §2.2–2.3.
+// The boundaries use the core rule `no-restricted-imports` (no plugin). Flat config does not merge one rule's options
+// across config objects — the last matching object wins — so every folder below gets ONE complete list.
+import js from '@eslint/js';
+import { defineConfig } from 'eslint/config';
+import tseslint from 'typescript-eslint';
+
+const TS_FILES = ['**/*.ts', '**/*.mts', '**/*.cts'];
+const TEST_FILES = ['**/*.test.ts', 'test/**/*.ts'];
+
+// ── Building blocks of the import boundaries ─────────────────────────────────────────────────────────────────────
+const pkg = (name, message) => ({ name, message });
+const group = (patterns, message) => ({ group: patterns, message });
+
+const EXPRESS = pkg('express', 'Express belongs to src/http (STYLE.md §2.2).');
+const SCIMMY = pkg('scimmy', 'scimmy belongs to src/scim (STYLE.md §2.2).');
+const PRISMA = pkg('prisma', 'Prisma belongs to src/store (STYLE.md §2.2).');
+const AXIOS = pkg('axios', 'Only src/connectors (through connectors/http-client.ts) talks HTTP upstream.');
+const PG = pkg('pg', 'Database drivers belong to src/store.');
+const SQLITE = pkg('better-sqlite3', 'Database drivers belong to src/store.');
+
+const PRISMA_SCOPE = group(['@prisma/*', 'prisma/*'], 'Prisma belongs to src/store (STYLE.md §2.2).');
+const PASSPORT = group(['passport', 'passport-*', 'passport/*'], 'Authentication belongs to src/http.');
+const DRIVER_SUBPATHS = group(['pg/*', 'better-sqlite3/*'], 'Database drivers belong to src/store.');
+const AXIOS_SUBPATHS = group(['axios/*', 'axios-retry'], 'Only src/connectors talks HTTP upstream.');
+const EXPRESS_SUBPATHS = group(['express/*'], 'Express belongs to src/http.');
+
+const layer = (folder, owner) =>
+  group([`**/${folder}`, `**/${folder}/**`], `src/${folder} is not reachable from here: ${owner} (STYLE.md §2.2).`);
+const HTTP_LAYER = layer('http', 'the composition root (src/main.ts) wires HTTP');
+const SCIM_LAYER = layer('scim', 'the HTTP adapter calls the SCIM adapter, not the other way round');
+const STORE_LAYER = layer('store', 'persistence arrives through ports defined in src/core');
+const CONNECTORS_LAYER = layer('connectors', 'connectors arrive through the Connector port (src/core/connector.ts)');
+const SIMULATORS_LAYER = layer('simulators', 'simulators are test/demo upstreams, started by the composition root');
+
+const restrict = (paths, patterns) => ({ 'no-restricted-imports': ['error', { paths, patterns }] });
+
+export default defineConfig(
+  {
+    ignores: ['dist/**', 'coverage/**', 'node_modules/**', 'src/store/generated/**', 'bench/results/**', '.tmp/**'],
+  },
+  {
+    linterOptions: { reportUnusedDisableDirectives: 'error' },
+  },
+  js.configs.recommended,
+  ...tseslint.configs.recommendedTypeChecked,
+  {
+    languageOptions: {
+      ecmaVersion: 2023,
+      sourceType: 'module',
+      parserOptions: {
+        // One TypeScript program for the files tsconfig.json includes (src, test, bench and what they import); the
+        // stand-alone scripts outside it get the default project (allowDefaultProject accepts no `**`).
+        projectService: {
+          allowDefaultProject: ['scripts/*.ts'],
+        },
+        tsconfigRootDir: import.meta.dirname,
+      },
+    },
+  },
+  {
+    files: TS_FILES,
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
+      '@typescript-eslint/switch-exhaustiveness-check': [
+        'error',
+        { considerDefaultExhaustiveForUnions: true, requireDefaultForNonUnion: false },
+      ],
+      '@typescript-eslint/no-explicit-any': 'error',
+      '@typescript-eslint/consistent-type-imports': [
+        'error',
+        { prefer: 'type-imports', fixStyle: 'inline-type-imports', disallowTypeAnnotations: true },
+      ],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrorsIgnorePattern: '^_' },
+      ],
+      '@typescript-eslint/no-non-null-assertion': 'error',
+    },
+  },
+  // Plain JavaScript (this file, small .mjs helpers): no type information.
+  {
+    files: ['**/*.js', '**/*.mjs', '**/*.cjs'],
+    ...tseslint.configs.disableTypeChecked,
+    languageOptions: {
+      ...tseslint.configs.disableTypeChecked.languageOptions,
+      globals: {
+        process: 'readonly',
+        console: 'readonly',
+        URL: 'readonly',
+        fetch: 'readonly',
+        setTimeout: 'readonly',
+        clearTimeout: 'readonly',
+        AbortSignal: 'readonly',
+      },
+    },
+  },
+
+  // ── Import boundaries (production code; tests may reach across layers to build fixtures) ─────────────────────
+  // Everything under src/ by default: axios only in src/connectors (and the simulators, which are upstream fakes).
+  {
+    files: ['src/**/*.ts'],
+    ignores: TEST_FILES,
+    rules: restrict([AXIOS], [AXIOS_SUBPATHS]),
+  },
+  // src/core: the provisioning core knows no framework, driver, HTTP client nor any outer layer.
+  {
+    files: ['src/core/**/*.ts'],
+    ignores: TEST_FILES,
+    rules: restrict(
+      [EXPRESS, SCIMMY, PRISMA, AXIOS, PG, SQLITE],
+      [
+        EXPRESS_SUBPATHS,
+        PRISMA_SCOPE,
+        PASSPORT,
+        DRIVER_SUBPATHS,
+        AXIOS_SUBPATHS,
+        HTTP_LAYER,
+        SCIM_LAYER,
+        STORE_LAYER,
+        CONNECTORS_LAYER,
+        SIMULATORS_LAYER,
+      ],
+    ),
+  },
+  // src/scim: the SCIM protocol adapter (scimmy) calls the core; it never touches HTTP framework, DB or upstreams.
+  {
+    files: ['src/scim/**/*.ts'],
+    ignores: TEST_FILES,
+    rules: restrict(
+      [EXPRESS, PRISMA, AXIOS],
+      [EXPRESS_SUBPATHS, PRISMA_SCOPE, AXIOS_SUBPATHS, HTTP_LAYER, STORE_LAYER],
+    ),
+  },
+  // src/connectors: upstream clients (the only place for axios) implement the core's Connector port.
+  {
+    files: ['src/connectors/**/*.ts'],
+    ignores: TEST_FILES,
+    rules: restrict([EXPRESS, PRISMA, SCIMMY], [EXPRESS_SUBPATHS, PRISMA_SCOPE, HTTP_LAYER, STORE_LAYER, SCIM_LAYER]),
+  },
+  // src/simulators: fake AAC / Server APIs; they may use express and axios, but are not part of the bridge's layers.
+  {
+    files: ['src/simulators/**/*.ts'],
+    ignores: TEST_FILES,
+    rules: restrict([PRISMA], [PRISMA_SCOPE, STORE_LAYER, SCIM_LAYER, CONNECTORS_LAYER]),
+  },
+
+  // ── Tests, benchmarks and scripts: relaxed ──────────────────────────────────────────────────────────────────
+  {
+    files: [...TEST_FILES, 'bench/**/*.ts', 'scripts/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-non-null-assertion': 'off',
+      // supertest's `res.body` and JSON fixtures are `any` by design; asserting on them is the point of a test.
+      '@typescript-eslint/no-unsafe-assignment': 'off',
+      '@typescript-eslint/no-unsafe-member-access': 'off',
+      '@typescript-eslint/no-unsafe-argument': 'off',
+      '@typescript-eslint/no-unsafe-call': 'off',
+      '@typescript-eslint/no-unsafe-return': 'off',
+      // expect(obj.method).toHaveBeenCalled() passes methods unbound on purpose.
+      '@typescript-eslint/unbound-method': 'off',
+    },
+  },
+);
