@@ -1,0 +1,264 @@
+// The AAC Connector: provisioning rules of BRIDGE-INTERFACE.md ("What a SCIM operation does upstream", AAC
+// column) on top of AacApi. Invites and (un)suspends are micro-batched: calls arriving within a short window
+// share one upstream batch call, and each caller gets its own result back.
+import type {
+  CallContext,
+  Connector,
+  EnsureUserResult,
+  MemberChangeResult,
+  RemoveUserResult,
+  UpdateUserResult,
+  UserSnapshot,
+} from '../../core/connector.js';
+import { UpstreamError } from '../../core/errors.js';
+import { chunk, fanOutContext, mapWithLimit } from '../call-context.js';
+import type { HttpClient } from '../http-client.js';
+import { KeyedMutex } from '../keyed-mutex.js';
+import { silentLogger, type LoggerLike } from '../logger.js';
+import { MicroBatcher, type BatchItemResult } from '../micro-batcher.js';
+import type { AacApi } from './aac-api.js';
+import { membershipState, unpropagatedChanges } from './mapper.js';
+import type { AacTokenProvider } from './token-provider.js';
+
+export interface AacConnectorParts {
+  api: AacApi;
+  http: HttpClient;
+  tokens: AacTokenProvider;
+  batchWindowMs: number;
+  maxBatchSize: number;
+  logger?: LoggerLike | undefined;
+}
+
+interface InviteItem {
+  email: string;
+  ctx: CallContext;
+}
+interface SuspendItem {
+  personId: string;
+  ctx: CallContext;
+}
+
+/** Query-string length stays far below common URL limits (A.6.7 sends member ids in the query). */
+const MEMBER_IDS_PER_CALL = 50;
+/** Parallel look-ups after a batch invite; the HttpClient's rate limit applies underneath. */
+const LOOKUP_CONCURRENCY = 8;
+
+export class AacConnector implements Connector {
+  readonly target = 'aac' as const;
+  private readonly api: AacApi;
+  private readonly logger: LoggerLike;
+  private readonly perEmail = new KeyedMutex();
+  private readonly perGroupName = new KeyedMutex();
+  private readonly invites: MicroBatcher<InviteItem, string>;
+  private readonly suspends: MicroBatcher<SuspendItem, void>;
+  private readonly unsuspends: MicroBatcher<SuspendItem, void>;
+
+  constructor(private readonly parts: AacConnectorParts) {
+    this.api = parts.api;
+    this.logger = parts.logger ?? silentLogger;
+    const window = { windowMs: parts.batchWindowMs, maxBatchSize: parts.maxBatchSize };
+    this.invites = new MicroBatcher({ ...window, send: (items) => this.sendInvites(items) });
+    this.suspends = new MicroBatcher({ ...window, send: (items) => this.sendSuspension(items, true) });
+    this.unsuspends = new MicroBatcher({ ...window, send: (items) => this.sendSuspension(items, false) });
+  }
+
+  /**
+   * Find by email → adopt ("linked", unsuspended when the SCIM user is active), else invite and find the new
+   * person id by email (never trusting the invite response, A.6.4). Serialised per email in this process.
+   */
+  ensureUser(user: UserSnapshot, ctx: CallContext): Promise<EnsureUserResult> {
+    return this.perEmail.run(user.email.toLowerCase(), async () => {
+      const existing = await this.api.findMemberByEmail(user.email, ctx);
+      if (existing) {
+        const ws = await this.api.workspace(ctx);
+        if (user.active && membershipState(existing, ws) === 'suspended') {
+          await this.unsuspends.add({ personId: existing.id, ctx });
+        }
+        return { upstreamId: existing.id, outcome: 'linked' };
+      }
+      const personId = await this.invites.add({ email: user.email, ctx });
+      // BRIDGE-INTERFACE: AAC only hears about active users; if asked anyway, keep the invitee suspended.
+      if (!user.active) await this.suspends.add({ personId, ctx });
+      return { upstreamId: personId, outcome: 'invited' };
+    });
+  }
+
+  /** A.6.3: admins cannot change a person's name or email; report what could not be propagated. */
+  async updateUser(upstreamId: string, user: UserSnapshot, ctx: CallContext): Promise<UpdateUserResult> {
+    const person = await this.api.getPerson(upstreamId, ctx);
+    const changes = unpropagatedChanges(person, user);
+    if (changes.length === 0) return { outcome: 'unchanged' };
+    return {
+      outcome: 'not-propagated',
+      reason: `AAC does not let admins change ${changes.join(' or ')} of a person (CONTRACTS A.6.3)`,
+    };
+  }
+
+  /** Suspend keeps the person's group memberships, so nothing needs restoring later. */
+  async deactivateUser(upstreamId: string, ctx: CallContext): Promise<RemoveUserResult> {
+    await this.suspends.add({ personId: upstreamId, ctx });
+    return { removedGroupIds: [] };
+  }
+
+  async reactivateUser(upstreamId: string, _user: UserSnapshot, ctx: CallContext): Promise<void> {
+    await this.unsuspends.add({ personId: upstreamId, ctx });
+  }
+
+  /** Removes the workspace membership (the AAC account itself stays, A.6.5). Already removed = done. */
+  async removeUser(upstreamId: string, ctx: CallContext): Promise<RemoveUserResult> {
+    await this.api.removeMember(upstreamId, ctx);
+    return { removedGroupIds: [] };
+  }
+
+  /** Adopt a group with that name, else create it. A failed or ambiguous create is resolved by looking again. */
+  ensureGroup(name: string, ctx: CallContext): Promise<{ upstreamId: string }> {
+    return this.perGroupName.run(name.toLowerCase(), async () => {
+      const existing = await this.api.findGroupByName(name, ctx);
+      if (existing) return { upstreamId: existing.id };
+      try {
+        return { upstreamId: (await this.api.createGroup(name, ctx)).id };
+      } catch (error) {
+        if (!isRecoverableCreateFailure(error)) throw error;
+        // The create may have happened (timeout, 5xx) or the name was taken meanwhile (400): look again.
+        const found = await this.api.findGroupByName(name, ctx);
+        if (found) return { upstreamId: found.id };
+        throw error;
+      }
+    });
+  }
+
+  async renameGroup(upstreamId: string, name: string, ctx: CallContext): Promise<void> {
+    await this.api.renameGroup(upstreamId, name, ctx);
+  }
+
+  async deleteGroup(upstreamId: string, ctx: CallContext): Promise<void> {
+    await this.api.deleteGroup(upstreamId, ctx);
+  }
+
+  /**
+   * A.6.7 add users. AAC refuses the whole call when one id is not a workspace member; such a chunk is retried
+   * id by id so that only the refused ids are reported as failed.
+   */
+  async addMembers(
+    groupUpstreamId: string,
+    userUpstreamIds: string[],
+    ctx: CallContext,
+  ): Promise<MemberChangeResult> {
+    const failed: MemberChangeResult['failed'] = [];
+    for (const ids of chunk(unique(userUpstreamIds), MEMBER_IDS_PER_CALL)) {
+      try {
+        await this.api.addGroupUsers(groupUpstreamId, ids, ctx);
+      } catch (error) {
+        if (!isRejected(error) || ids.length === 1) {
+          if (isRejected(error) && ids[0] !== undefined) {
+            failed.push({ upstreamUserId: ids[0], reason: (error as Error).message });
+            continue;
+          }
+          throw error;
+        }
+        for (const id of ids) {
+          try {
+            await this.api.addGroupUsers(groupUpstreamId, [id], ctx);
+          } catch (single) {
+            if (!isRejected(single)) throw single;
+            failed.push({ upstreamUserId: id, reason: (single as Error).message });
+          }
+        }
+      }
+    }
+    return { failed };
+  }
+
+  async removeMembers(groupUpstreamId: string, userUpstreamIds: string[], ctx: CallContext): Promise<void> {
+    for (const ids of chunk(unique(userUpstreamIds), MEMBER_IDS_PER_CALL)) {
+      await this.api.removeGroupUsers(groupUpstreamId, ids, ctx);
+    }
+  }
+
+  /** Proves a token can be obtained and the workspace answers. */
+  async checkReady(ctx: CallContext): Promise<void> {
+    await this.parts.tokens.getAccessToken(ctx);
+    await this.api.currentWorkspace(ctx);
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([this.invites.close(), this.suspends.close(), this.unsuspends.close()]);
+    await this.parts.http.close();
+  }
+
+  /**
+   * One batch invite for many callers, then a look-up per email. If AAC refuses the batch (one bad address,
+   * or an existing member under Part D #11 error400/409), each email is retried alone so the refusal reaches
+   * only its own caller. After a transient failure the look-up still runs: the invite may have gone through.
+   */
+  private async sendInvites(items: InviteItem[]): Promise<Array<BatchItemResult<string>>> {
+    const ctx = fanOutContext(items.map((item) => item.ctx));
+    let inviteError: unknown;
+    try {
+      await this.api.invite(
+        items.map((item) => item.email),
+        ctx,
+      );
+    } catch (error) {
+      if (isRejected(error) && items.length > 1) {
+        this.logger.info(
+          { target: 'aac', batchSize: items.length },
+          'batch invite refused; inviting one by one',
+        );
+        return mapWithLimit(items, LOOKUP_CONCURRENCY, async (item) =>
+          firstResult(await this.sendInvites([item])),
+        );
+      }
+      inviteError = error;
+    }
+    return mapWithLimit(items, LOOKUP_CONCURRENCY, async (item): Promise<BatchItemResult<string>> => {
+      try {
+        const person = await this.api.findMemberByEmail(item.email, item.ctx);
+        if (person) return { ok: true, value: person.id };
+        const error =
+          inviteError ??
+          new UpstreamError(
+            'aac',
+            'transient',
+            `invited ${item.email} but the workspace does not list the person yet`,
+          );
+        return { ok: false, error };
+      } catch (lookupError) {
+        return { ok: false, error: inviteError ?? lookupError };
+      }
+    });
+  }
+
+  /** One suspend/unsuspend call for many callers; a refused batch is split so each id gets its own answer. */
+  private async sendSuspension(
+    items: SuspendItem[],
+    suspended: boolean,
+  ): Promise<Array<BatchItemResult<void>>> {
+    const ctx = fanOutContext(items.map((item) => item.ctx));
+    try {
+      await this.api.setSuspended(unique(items.map((item) => item.personId)), suspended, ctx);
+      return items.map(() => ({ ok: true, value: undefined }));
+    } catch (error) {
+      if (!isRejected(error) || items.length === 1) return items.map(() => ({ ok: false, error }));
+      return mapWithLimit(items, LOOKUP_CONCURRENCY, async (item) =>
+        firstResult(await this.sendSuspension([item], suspended)),
+      );
+    }
+  }
+}
+
+function firstResult<R>(results: Array<BatchItemResult<R>>): BatchItemResult<R> {
+  return results[0] ?? { ok: false, error: new Error('empty batch result') };
+}
+
+function isRejected(error: unknown): boolean {
+  return error instanceof UpstreamError && error.kind === 'rejected';
+}
+
+function isRecoverableCreateFailure(error: unknown): boolean {
+  return error instanceof UpstreamError && (error.kind === 'rejected' || error.kind === 'transient');
+}
+
+function unique(ids: string[]): string[] {
+  return [...new Set(ids)];
+}
