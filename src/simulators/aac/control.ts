@@ -1,0 +1,130 @@
+// Typed in-process controls of the AAC simulator (also served over HTTP under `/__sim/`, see control-routes.ts).
+import { ControlError, type CommonControl } from '../shared/control-router.js';
+import type { FaultSpec, FaultView, LatencySpec } from '../shared/faults.js';
+import type { LoggedRequest } from '../shared/request-log.js';
+import type { MembershipStatus } from './model.js';
+import { presentStatus } from './presenters.js';
+import type { AacSettings } from './settings.js';
+import type { AacSimulator } from './simulator.js';
+
+export type InviteeRef = { email: string; workspaceId?: number } | { personId: number; workspaceId?: number };
+
+export class AacControl implements CommonControl {
+  constructor(private readonly sim: AacSimulator) {}
+
+  /** Everything the simulator holds, minus secrets (token strings). */
+  state() {
+    const { store, tokens } = this.sim.runtime;
+    const settings = this.sim.settings;
+    return {
+      settings,
+      now: this.sim.clock.nowIso(),
+      workspaces: [...store.workspaces.values()].map((w) => ({ id: w.id, name: w.name, memberCount: store.membersOf(w.id).size })),
+      people: [...store.people.values()].map((person) => ({
+        id: person.id,
+        email: person.email,
+        name: person.name,
+        memberships: [...store.workspaces.keys()].flatMap((workspaceId) => {
+          const m = store.membership(workspaceId, person.id);
+          return m ? [{ workspaceId, status: presentStatus(m.status, settings), assetCount: m.assetCount, lastStateChange: m.lastStateChange }] : [];
+        }),
+      })),
+      roles: [...store.roles.values()].map((role) => ({ policyId: role.policyId, workspaceId: role.workspaceId, name: role.name, people: [...role.people] })),
+      groups: [...store.groups.values()].map((group) => ({
+        id: group.id,
+        workspaceId: group.workspaceId,
+        name: group.name,
+        users: [...group.users],
+        policies: [...group.policies],
+      })),
+      tokens: tokens.describe(),
+    };
+  }
+
+  requests(): LoggedRequest[] {
+    return this.sim.log.list();
+  }
+
+  reset(): void {
+    this.sim.reset();
+  }
+
+  settings(): AacSettings {
+    return this.sim.settings;
+  }
+
+  /** Validated partial update (throws ZodError on a bad key or value). */
+  updateSettings(patch: unknown): AacSettings {
+    return this.sim.updateSettings(patch);
+  }
+
+  addFault(spec: FaultSpec): FaultView {
+    return this.sim.faults.add(spec);
+  }
+
+  faults(): FaultView[] {
+    return this.sim.faults.list();
+  }
+
+  clearFaults(): void {
+    this.sim.faults.clear();
+  }
+
+  setLatency(spec: LatencySpec): void {
+    this.sim.faults.setLatency(spec);
+  }
+
+  latency(): LatencySpec {
+    return this.sim.faults.getLatency();
+  }
+
+  advanceClock(ms: number): void {
+    this.sim.clock.advance(ms);
+  }
+
+  /** Test hook: the invitee accepts (`new` → `active`). */
+  acceptInvite(ref: InviteeRef): { personId: number; workspaceId: number; status: string } {
+    const workspaceId = ref.workspaceId ?? this.sim.config.workspaceId;
+    const { people } = this.sim.runtime;
+    const personId = 'personId' in ref ? ref.personId : people.findMember(workspaceId, ref.email)?.person.id;
+    if (personId === undefined || !this.sim.runtime.store.membership(workspaceId, personId)) throw new ControlError(404, 'no such invitee in that workspace');
+    const membership = people.acceptInvite(workspaceId, personId);
+    return { personId, workspaceId, status: presentStatus(membership.status, this.sim.settings) };
+  }
+
+  /** Every access token issued so far is expired from now on; returns how many were live. */
+  expireAccessTokens(): number {
+    return this.sim.runtime.tokens.expireAccessTokens();
+  }
+
+  /** Revokes a refresh token given by value or by its handle from `state().tokens`. */
+  revokeRefreshToken(tokenOrHandle: string): boolean {
+    return this.sim.runtime.tokens.revokeRefreshToken(tokenOrHandle);
+  }
+
+  /** A new refresh token for a workspace's admin (default: the configured workspace), as if generated in the UI. */
+  issueRefreshToken(workspaceId: number = this.sim.config.workspaceId): string {
+    return this.sim.runtime.tokens.issueRefreshToken(this.sim.issuer(), this.subject(workspaceId));
+  }
+
+  /** An access token without the refresh dance (for tests and benchmarks of the API alone). */
+  issueAccessToken(workspaceId: number = this.sim.config.workspaceId): string {
+    return this.sim.runtime.tokens.issueAccessToken(this.sim.issuer(), this.subject(workspaceId)).token;
+  }
+
+  /** Bulk seed: invites the emails to a workspace and optionally marks them accepted / suspended. Returns person ids. */
+  seedPeople(emails: string[], options: { workspaceId?: number; status?: MembershipStatus } = {}): number[] {
+    const workspaceId = options.workspaceId ?? this.sim.config.workspaceId;
+    const { people } = this.sim.runtime;
+    const ids = people.invite(workspaceId, emails, []);
+    if (options.status === 'active' || options.status === 'suspended') for (const id of ids) people.acceptInvite(workspaceId, id);
+    if (options.status === 'suspended') people.setSuspended(workspaceId, ids, true);
+    return ids;
+  }
+
+  private subject(workspaceId: number) {
+    const admin = this.sim.runtime.store.adminOf(workspaceId);
+    if (!admin) throw new ControlError(404, `workspace ${workspaceId} is not simulated`);
+    return { workspaceId, personId: admin.id, clientId: this.sim.config.clientId };
+  }
+}
