@@ -1,0 +1,269 @@
+// SCIM Groups use-cases. Member changes are deltas on GroupMember rows (never a rewrite of the whole list), so
+// adding or removing one member of a 20 000-member group costs the same as for a group of two.
+import crypto from 'node:crypto';
+import { ScimError } from '../scim/errors.js';
+import { applyGroupPatch } from '../scim/patch/index.js';
+import { normalizeGroupInput } from '../scim/resources.js';
+import { renderGroup } from '../scim/render.js';
+import { compareBy } from '../scim/projection.js';
+import type { DatabaseHandle, Tx } from '../store/database.js';
+import { isUniqueViolation } from '../store/index-predicate.js';
+import { withTransaction } from '../store/transaction.js';
+import { recordScimRequest } from '../store/audit.repository.js';
+import {
+  GroupsRepository,
+  type GroupRecordInput,
+  type GroupSortColumn,
+  type MemberRef,
+  type StoredGroup,
+} from '../store/groups.repository.js';
+import { UsersRepository } from '../store/users.repository.js';
+import { listResources, type ListQuery, type ListResult } from './list-resources.js';
+import type { ProvisioningGateway } from './provisioning-gateway.js';
+import { settleUpstream, type WriteContext } from './write-context.js';
+import { versionPrecondition } from './preconditions.js';
+import { notFound } from './users.service.js';
+
+type Doc = Record<string, unknown>;
+
+const GROUP_SORT_COLUMNS: Record<string, GroupSortColumn['column']> = {
+  id: 'id',
+  displayname: 'displayNameLower',
+  externalid: 'externalId',
+  'meta.created': 'createdAt',
+  'meta.lastmodified': 'updatedAt',
+};
+
+const MAX_WRITE_ATTEMPTS = 5;
+
+interface MemberDelta {
+  replaceAll?: string[] | undefined;
+  add: string[];
+  remove: string[];
+}
+
+function recordInput(doc: Doc): GroupRecordInput {
+  const { displayName, externalId, members: _members, ...rest } = doc;
+  return {
+    displayName: String(displayName),
+    externalId: typeof externalId === 'string' ? externalId : undefined,
+    data: { ...rest, displayName, ...(typeof externalId === 'string' ? { externalId } : {}) },
+  };
+}
+
+function conflict(displayName: string): ScimError {
+  return new ScimError(409, 'uniqueness', `A group with displayName "${displayName}" already exists.`);
+}
+
+export class GroupsService {
+  readonly repo: GroupsRepository;
+  private readonly users: UsersRepository;
+
+  constructor(
+    private readonly handle: DatabaseHandle,
+    private readonly provisioning: ProvisioningGateway,
+    private readonly upstreamDeadlineMs: number,
+  ) {
+    this.repo = new GroupsRepository(handle);
+    this.users = new UsersRepository(handle);
+  }
+
+  /** Renders groups; members are read only when the response will carry them. */
+  async render(stored: StoredGroup[], baseUrl: string, withMembers: boolean): Promise<Doc[]> {
+    const members = withMembers ? await this.repo.membersOf(stored.map((g) => g.id)) : undefined;
+    return stored.map((g) => renderGroup(g, members?.get(g.id), baseUrl));
+  }
+
+  async get(id: string, baseUrl: string, withMembers = true): Promise<Doc> {
+    const stored = await this.repo.get(id);
+    if (!stored) throw notFound('Group', id);
+    return (await this.render([stored], baseUrl, withMembers))[0]!;
+  }
+
+  async create(body: unknown, ctx: WriteContext): Promise<Doc> {
+    const { doc, members } = normalizeGroupInput(body);
+    const id = crypto.randomUUID();
+    await this.write(ctx, 'POST', 201, id, async (tx) => {
+      await this.requireUsers(tx, members);
+      try {
+        await this.repo.insert(tx, id, recordInput(doc));
+      } catch (err) {
+        if (isUniqueViolation(err)) throw conflict(doc.displayName);
+        throw err;
+      }
+      const added = await this.repo.addMembers(tx, id, members);
+      return { added, removed: [] };
+    });
+    await settleUpstream(this.provisioning, ctx, this.upstreamDeadlineMs, () => this.undoCreate(id, ctx));
+    return this.get(id, ctx.baseUrl);
+  }
+
+  /** PUT: attributes and the member list are replaced (RFC 7644 §3.5.1). */
+  async replace(id: string, body: unknown, ctx: WriteContext, ifMatch?: string): Promise<Doc> {
+    const { doc, members } = normalizeGroupInput(body);
+    await this.update(id, ctx, 'PUT', ifMatch, () => ({ doc, delta: { replaceAll: members, add: [], remove: [] } }));
+    return this.get(id, ctx.baseUrl);
+  }
+
+  /** PATCH (RFC 7644 §3.5.2); returns the stored group after the change. */
+  async patch(id: string, body: unknown, ctx: WriteContext, ifMatch?: string): Promise<StoredGroup> {
+    return this.update(id, ctx, 'PATCH', ifMatch, (current) => {
+      const { group, members } = applyGroupPatch(current, body);
+      return { doc: normalizeGroupInput(group).doc, delta: members };
+    });
+  }
+
+  async delete(id: string, ctx: WriteContext, ifMatch?: string): Promise<void> {
+    const before = await this.repo.get(id);
+    if (!before) throw notFound('Group', id);
+    versionPrecondition(ifMatch, before.version);
+    const memberIds = ((await this.repo.membersOf([id])).get(id) ?? []).map((m) => m.value);
+    await this.write(ctx, 'DELETE', 204, id, async (tx) => {
+      if (!(await this.repo.delete(tx, id))) throw notFound('Group', id);
+      return { added: [], removed: [] };
+    });
+    await settleUpstream(this.provisioning, ctx, this.upstreamDeadlineMs, () =>
+      this.restore(before, memberIds, ctx),
+    );
+  }
+
+  list(query: ListQuery, baseUrl: string, withMembers: boolean): Promise<ListResult> {
+    return listResources<StoredGroup, GroupSortColumn>(
+      'Group',
+      query,
+      {
+        count: (p) => this.repo.count(p),
+        page: (p, sort, offset, limit) => this.repo.page(p, sort, offset, limit),
+        candidates: (p) => this.repo.candidates(p),
+        sortColumn: (sortBy, descending) => {
+          const column = GROUP_SORT_COLUMNS[sortBy.toLowerCase()];
+          return column ? { column, descending } : null;
+        },
+        // Filters on members need them; otherwise they are read only when returned.
+        render: (stored) => this.render(stored, baseUrl, withMembers || query.filter !== undefined),
+        compare: (sortBy, descending) => compareBy(sortBy, descending ? 'descending' : 'ascending', 'Group'),
+      },
+      this.handle.provider,
+    );
+  }
+
+  private async update(
+    id: string,
+    ctx: WriteContext,
+    method: 'PUT' | 'PATCH',
+    ifMatch: string | undefined,
+    compute: (current: Doc) => { doc: Doc; delta: MemberDelta },
+  ): Promise<StoredGroup> {
+    for (let attempt = 1; ; attempt++) {
+      const before = await this.repo.get(id);
+      if (!before) throw notFound('Group', id);
+      versionPrecondition(ifMatch, before.version);
+      const { doc, delta } = compute(before.data);
+      const stored = await this.write(ctx, method, 200, id, async (tx) => {
+        let updated: StoredGroup | null;
+        try {
+          updated = await this.repo.updateIfVersion(tx, id, before.version, recordInput(doc));
+        } catch (err) {
+          if (isUniqueViolation(err)) throw conflict(String(doc.displayName));
+          throw err;
+        }
+        if (!updated) return null;
+        return { group: updated, ...(await this.applyDelta(tx, id, delta)) };
+      });
+      if (!stored) {
+        if (ifMatch !== undefined) throw new ScimError(412, undefined, `Group ${id} was changed concurrently.`);
+        if (attempt < MAX_WRITE_ATTEMPTS) continue;
+        throw new ScimError(409, undefined, `Group ${id} is being changed concurrently; retry the request.`);
+      }
+      await settleUpstream(this.provisioning, ctx, this.upstreamDeadlineMs, () =>
+        this.revert(before, stored.added, stored.removed, ctx),
+      );
+      return stored.group;
+    }
+  }
+
+  private async applyDelta(tx: Tx, groupId: string, delta: MemberDelta): Promise<{ added: string[]; removed: string[] }> {
+    if (delta.replaceAll) {
+      await this.requireUsers(tx, delta.replaceAll);
+      return this.repo.setMembers(tx, groupId, delta.replaceAll);
+    }
+    const removed = await this.repo.removeMembers(tx, groupId, delta.remove);
+    await this.requireUsers(tx, delta.add);
+    const added = await this.repo.addMembers(tx, groupId, delta.add);
+    return { added, removed };
+  }
+
+  /** Members must be users of this bridge (RFC 7644 §3.5.2: value type conformance; catalog RX-23). */
+  private async requireUsers(tx: Tx, userIds: string[]): Promise<void> {
+    if (userIds.length === 0) return;
+    const existing = await this.users.existingIds(userIds, tx);
+    const unknown = userIds.filter((id) => !existing.has(id));
+    if (unknown.length > 0) {
+      throw new ScimError(400, 'invalidValue', `Unknown member id(s): ${unknown.slice(0, 5).join(', ')}.`);
+    }
+  }
+
+  /** The change, its audit row and the provisioning work (with the member delta), in one transaction. */
+  private write<T extends { added: string[]; removed: string[] } | null>(
+    ctx: WriteContext,
+    method: string,
+    status: number,
+    id: string,
+    change: (tx: Tx) => Promise<T>,
+  ): Promise<T> {
+    return withTransaction(this.handle, async (tx) => {
+      const result = await change(tx);
+      if (result === null) return result;
+      await recordScimRequest(tx, {
+        requestId: ctx.requestId,
+        tokenId: ctx.tokenId,
+        method,
+        path: ctx.path,
+        resourceType: 'Group',
+        resourceId: id,
+        status,
+        detail: result.added.length + result.removed.length > 0
+          ? { membersAdded: result.added.length, membersRemoved: result.removed.length }
+          : undefined,
+      });
+      await this.provisioning.enqueueGroup(tx, {
+        requestId: ctx.requestId,
+        groupId: id,
+        added: result.added,
+        removed: result.removed,
+      });
+      return result;
+    });
+  }
+
+  private async undoCreate(id: string, ctx: WriteContext): Promise<void> {
+    await this.write({ ...ctx, requestId: `${ctx.requestId}:undo` }, 'DELETE', 204, id, async (tx) => {
+      await this.repo.delete(tx, id);
+      return { added: [], removed: [] };
+    });
+  }
+
+  /** Undo of a rejected update: previous attributes back, and the member delta reversed. */
+  private async revert(before: StoredGroup, added: string[], removed: string[], ctx: WriteContext): Promise<void> {
+    await this.write({ ...ctx, requestId: `${ctx.requestId}:undo` }, 'RESTORE', 200, before.id, async (tx) => {
+      const current = await this.repo.get(before.id, tx);
+      if (current) await this.repo.updateIfVersion(tx, before.id, current.version, recordInput(before.data));
+      const reRemoved = await this.repo.removeMembers(tx, before.id, added);
+      const stillUsers = await this.users.existingIds(removed, tx);
+      const reAdded = await this.repo.addMembers(tx, before.id, removed.filter((m) => stillUsers.has(m)));
+      return { added: reAdded, removed: reRemoved };
+    });
+  }
+
+  /** Undo of a rejected delete: the group comes back with its members. */
+  private async restore(before: StoredGroup, memberIds: string[], ctx: WriteContext): Promise<void> {
+    await this.write({ ...ctx, requestId: `${ctx.requestId}:undo` }, 'RESTORE', 200, before.id, async (tx) => {
+      if (!(await this.repo.get(before.id, tx))) await this.repo.insert(tx, before.id, recordInput(before.data));
+      const existing = await this.users.existingIds(memberIds, tx);
+      const added = await this.repo.addMembers(tx, before.id, memberIds.filter((m) => existing.has(m)));
+      return { added, removed: [] };
+    });
+  }
+}
+
+export type { MemberRef };

@@ -1,0 +1,24 @@
+// What the SCIM services need from provisioning (issue 4): enqueue reconcile work inside their own database
+// transaction, then wait (bounded) for the upstream outcome of the request. With no target configured the
+// gateway is inert and the bridge only stores.
+import type { TargetName } from '../core/connector.js';
+import type { Tx } from '../store/database.js';
+
+export type RequestOutcome =
+  | { state: 'done' }
+  | { state: 'pending'; targets: TargetName[] }
+  | { state: 'rejected'; target: TargetName; status?: number | undefined; message: string };
+
+export interface ProvisioningGateway {
+  readonly targets: readonly TargetName[];
+  enqueueUser(tx: Tx, p: { requestId: string; userId: string }): Promise<void>;
+  enqueueGroup(tx: Tx, p: { requestId: string; groupId: string; added?: string[]; removed?: string[] }): Promise<void>;
+  awaitRequest(requestId: string, deadlineMs: number): Promise<RequestOutcome>;
+}
+
+export const NO_PROVISIONING: ProvisioningGateway = {
+  targets: [],
+  enqueueUser: async () => undefined,
+  enqueueGroup: async () => undefined,
+  awaitRequest: async () => ({ state: 'done' }),
+};

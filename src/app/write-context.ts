@@ -1,0 +1,32 @@
+// The context every SCIM write carries, and how a write settles with the upstream targets (ADR 0003): the response
+// waits for the upstream work up to a deadline; a permanent rejection is undone here and answered as a SCIM error;
+// work still retrying at the deadline stays queued and visible, and the IdP gets its success answer.
+import { ScimError } from '../scim/errors.js';
+import type { ProvisioningGateway } from './provisioning-gateway.js';
+
+export interface WriteContext {
+  requestId: string;
+  tokenId: string | null;
+  /** the request path, for the audit row */
+  path: string;
+  baseUrl: string;
+}
+
+export async function settleUpstream(
+  provisioning: ProvisioningGateway,
+  ctx: WriteContext,
+  deadlineMs: number,
+  undo: () => Promise<void>,
+): Promise<void> {
+  if (provisioning.targets.length === 0) return;
+  const outcome = await provisioning.awaitRequest(ctx.requestId, deadlineMs);
+  if (outcome.state !== 'rejected') return;
+  await undo();
+  const upstream = outcome.target === 'aac' ? 'Alteryx Analytics Cloud' : 'Alteryx Server';
+  const status = outcome.status === 409 ? 409 : 400;
+  throw new ScimError(
+    status,
+    status === 409 ? 'uniqueness' : 'invalidValue',
+    `${upstream} rejected the change${outcome.status ? ` (HTTP ${outcome.status})` : ''}: ${outcome.message}. Nothing was changed.`,
+  );
+}

@@ -1,0 +1,94 @@
+// The bridge's configuration: one documented schema, parsed once at start-up. A bad value stops the start with
+// every problem listed (not just the first). Variables fixed by ../shared/BRIDGE-INTERFACE.md keep their names;
+// the BRIDGE_* ones are additions of ours, with defaults that suit a single replica.
+import { z } from 'zod';
+
+const SERVER_ROLES = ['NoAccess', 'Viewer', 'Member', 'Artisan', 'Curator', 'Evaluated'] as const;
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+const optionalString = z
+  .string()
+  .transform((s) => s.trim())
+  .pipe(z.string())
+  .optional()
+  .transform((s) => (s === '' ? undefined : s));
+const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+
+/** Every variable, with its meaning. Kept in step with the README's configuration table. */
+export const envSchema = z
+  .object({
+    /** where the HTTP server listens */
+    HOST: z.string().default('0.0.0.0'),
+    PORT: int(0, 65535).default(8080),
+    /** `file:PATH` (SQLite) or `postgresql://…` */
+    DATABASE_URL: z
+      .string()
+      .default('file:./data/bridge.db')
+      .refine((u) => u.startsWith('file:') || /^postgres(ql)?:\/\//.test(u), 'must start with file: or postgresql://'),
+    /** a bearer token the IdP may use (stored only as a hash); more tokens come from the CLI */
+    SCIM_TOKEN: optionalString.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
+    /** AAC: setting AAC_API_URL enables the AAC target */
+    AAC_API_URL: optionalString.pipe(httpUrl.optional()),
+    AAC_TOKEN_URL: optionalString.pipe(httpUrl.optional()),
+    AAC_CLIENT_ID: optionalString,
+    AAC_REFRESH_TOKEN: optionalString,
+    AAC_WORKSPACE_ID: optionalString.pipe(z.string().regex(/^\d+$/, 'must be a numeric workspace id').optional()),
+    /** Alteryx Server: setting SERVER_API_URL enables the Server target */
+    SERVER_API_URL: optionalString.pipe(httpUrl.optional()),
+    SERVER_CLIENT_ID: optionalString,
+    SERVER_CLIENT_SECRET: optionalString,
+    SERVER_DEFAULT_ROLE: z.enum(SERVER_ROLES).default('Evaluated'),
+    SERVER_GROUP_ROLE: z.enum(SERVER_ROLES).default('Viewer'),
+    SERVER_DELETE_MODE: z.enum(['deactivate', 'delete']).default('deactivate'),
+    LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
+    /** largest accepted request body, in bytes (413 above it) */
+    BRIDGE_MAX_BODY_BYTES: int(1024, 100 * 1024 * 1024).default(1024 * 1024),
+    /** most resources one list response returns (ServiceProviderConfig filter.maxResults) */
+    BRIDGE_MAX_RESULTS: int(1, 10_000).default(1000),
+    /** how long a SCIM response waits for the upstream work it caused (ms); the rest stays queued */
+    BRIDGE_UPSTREAM_DEADLINE_MS: int(0, 55_000).default(20_000),
+    /** public base URL for meta.location when the bridge sits behind a proxy, e.g. https://scim.example.com */
+    BRIDGE_PUBLIC_URL: optionalString.pipe(httpUrl.optional()),
+  });
+
+/** Variables that become required when a target is enabled. Checked on the raw input so that they are listed
+ * together with the per-variable problems (zod skips object-level refinements when a field failed). */
+const REQUIRED_WITH: ReadonlyArray<[enabler: string, required: string]> = [
+  ['AAC_API_URL', 'AAC_CLIENT_ID'],
+  ['AAC_API_URL', 'AAC_REFRESH_TOKEN'],
+  ['SERVER_API_URL', 'SERVER_CLIENT_ID'],
+  ['SERVER_API_URL', 'SERVER_CLIENT_SECRET'],
+];
+
+function missingDependents(source: NodeJS.ProcessEnv): string[] {
+  const set = (key: string) => (source[key] ?? '').trim() !== '';
+  return REQUIRED_WITH.filter(([enabler, required]) => set(enabler) && !set(required)).map(
+    ([enabler, required]) => `${required}: required with ${enabler}`,
+  );
+}
+
+export type Env = z.infer<typeof envSchema>;
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+/** Parses the environment; throws ConfigError listing every problem. Never echoes a value (it may be a secret). */
+export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
+  const result = envSchema.safeParse(source);
+  const problems = [
+    ...(result.success ? [] : result.error.issues.map((i) => `${i.path.join('.') || '(env)'}: ${i.message}`)),
+    ...missingDependents(source),
+  ];
+  if (problems.length > 0 || !result.success) throw new ConfigError(problems);
+  return result.data;
+}
+
+/** Demo mode: no upstream configured, so the bridge starts its embedded simulators (BRIDGE-INTERFACE.md). */
+export function isDemoMode(env: Env): boolean {
+  return !env.AAC_API_URL && !env.SERVER_API_URL;
+}

@@ -1,0 +1,70 @@
+// Composition root: the only module that knows every layer. Builds the bridge from a parsed configuration.
+import type { Express } from 'express';
+import { GroupsService } from './app/groups.service.js';
+import { NO_PROVISIONING, type ProvisioningGateway } from './app/provisioning-gateway.js';
+import { UsersService } from './app/users.service.js';
+import type { Env } from './config/env.js';
+import { createApp } from './http/app.js';
+import type { ReadinessCheck } from './http/health.router.js';
+import type { Logger } from './shared/logger.js';
+import { openDatabase, type DatabaseHandle } from './store/database.js';
+import { migrate } from './store/migrator.js';
+import { TokenRepository } from './store/tokens.repository.js';
+
+export interface Bridge {
+  app: Express;
+  handle: DatabaseHandle;
+  tokens: TokenRepository;
+  users: UsersService;
+  groups: GroupsService;
+  close(): Promise<void>;
+}
+
+export interface BridgeOptions {
+  env: Env;
+  logger: Logger;
+  /** provisioning into the upstream targets; none = the bridge only stores */
+  provisioning?: ProvisioningGateway;
+  readiness?: ReadinessCheck[];
+  onClose?: () => Promise<void>;
+}
+
+export async function buildBridge({ env, logger, provisioning, readiness = [], onClose }: BridgeOptions): Promise<Bridge> {
+  const applied = await migrate(env.DATABASE_URL);
+  if (applied.length > 0) logger.info({ migrations: applied }, 'database migrations applied');
+  const handle = openDatabase(env.DATABASE_URL);
+  const tokens = new TokenRepository(handle);
+  if (env.SCIM_TOKEN) await tokens.registerEnvToken(env.SCIM_TOKEN);
+  const gateway = provisioning ?? NO_PROVISIONING;
+  const users = new UsersService(handle, gateway, env.BRIDGE_UPSTREAM_DEADLINE_MS);
+  const groups = new GroupsService(handle, gateway, env.BRIDGE_UPSTREAM_DEADLINE_MS);
+  const app = createApp({
+    logger,
+    tokens,
+    users,
+    groups,
+    readiness: [
+      {
+        name: 'database',
+        check: async () => {
+          await handle.db.$queryRawUnsafe('SELECT 1');
+        },
+      },
+      ...readiness,
+    ],
+    maxBodyBytes: env.BRIDGE_MAX_BODY_BYTES,
+    maxResults: env.BRIDGE_MAX_RESULTS,
+    publicUrl: env.BRIDGE_PUBLIC_URL,
+  });
+  return {
+    app,
+    handle,
+    tokens,
+    users,
+    groups,
+    close: async () => {
+      await onClose?.();
+      await handle.close();
+    },
+  };
+}

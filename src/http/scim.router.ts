@@ -1,0 +1,185 @@
+// The SCIM 2.0 endpoints (RFC 7644 §3). Thin: each route reads the request, calls a use-case, writes the response.
+// Our own routes rather than scimmy-routers (ADR 0001): per-request context, Express 5 query handling, SQL paging
+// and member deltas are ours; scimmy supplies the schema definitions behind the discovery documents.
+import { Router, type Request, type Response } from 'express';
+import type { GroupsService } from '../app/groups.service.js';
+import type { UsersService } from '../app/users.service.js';
+import type { WriteContext } from '../app/write-context.js';
+import { ScimError } from '../scim/errors.js';
+import { assertNoDiscoveryFilter, listResponse, parseListParams, type ListParams } from '../scim/list.js';
+import { project } from '../scim/projection.js';
+import { etagOf } from '../scim/render.js';
+import {
+  resourceTypeById,
+  resourceTypes,
+  schemaById,
+  schemaDocuments,
+  serviceProviderConfig,
+  type ResourceTypeName,
+} from '../scim/schemas.js';
+import { sendScim } from './scim-response.js';
+
+type Doc = Record<string, unknown>;
+
+export interface ScimRouterDeps {
+  users: UsersService;
+  groups: GroupsService;
+  maxResults: number;
+  maxPayloadBytes: number;
+}
+
+function writeContext(req: Request): WriteContext {
+  return { requestId: req.ctx.requestId, tokenId: req.ctx.tokenId, path: req.baseUrl + req.path, baseUrl: req.ctx.baseUrl };
+}
+
+function ifMatch(req: Request): string | undefined {
+  return req.get('if-match') ?? undefined;
+}
+
+function projection(req: Request) {
+  const params = parseListParams(req.query, { maxResults: 1 });
+  return { attributes: params.attributes, excludedAttributes: params.excludedAttributes };
+}
+
+function hasProjection(req: Request): boolean {
+  return Object.keys(req.query).some((k) => /^(excluded)?attributes$/i.test(k));
+}
+
+function sendResource(res: Response, status: number, resource: Doc, type: ResourceTypeName, req: Request): void {
+  const meta = resource.meta as { version?: string; location?: string } | undefined;
+  const headers: Record<string, string> = {};
+  if (meta?.version) headers.ETag = meta.version;
+  if (status === 201 && meta?.location) headers.Location = meta.location;
+  sendScim(res, status, project(resource, projection(req), type), headers);
+}
+
+/** Members are only read when the response will carry them (`excludedAttributes=members` is Entra's habit). */
+function wantsMembers(params: Pick<ListParams, 'attributes' | 'excludedAttributes'>): boolean {
+  const excluded = (params.excludedAttributes ?? []).some((a) => /^members$/i.test(a));
+  const included = params.attributes === undefined || params.attributes.some((a) => /^members(\.|$)/i.test(a));
+  return included && !excluded;
+}
+
+function listParams(req: Request, source: unknown, maxResults: number): ListParams {
+  return parseListParams(source, { maxResults, defaultCount: Math.min(100, maxResults) });
+}
+
+export function scimRouter(deps: ScimRouterDeps): Router {
+  const router = Router({ caseSensitive: false });
+  const { users, groups } = deps;
+
+  async function listUsers(req: Request, res: Response, source: unknown) {
+    const params = listParams(req, source, deps.maxResults);
+    const result = await users.list(
+      { filter: params.filter, startIndex: params.startIndex, count: params.count, sortBy: params.sortBy, sortOrder: params.sortOrder },
+      req.ctx.baseUrl,
+    );
+    const resources = result.resources.map((r) => project(r, params, 'User'));
+    sendScim(res, 200, listResponse(resources, result.totalResults, params.startIndex, resources.length));
+  }
+
+  async function listGroups(req: Request, res: Response, source: unknown) {
+    const params = listParams(req, source, deps.maxResults);
+    const result = await groups.list(
+      { filter: params.filter, startIndex: params.startIndex, count: params.count, sortBy: params.sortBy, sortOrder: params.sortOrder },
+      req.ctx.baseUrl,
+      wantsMembers(params),
+    );
+    const resources = result.resources.map((r) => project(r, params, 'Group'));
+    sendScim(res, 200, listResponse(resources, result.totalResults, params.startIndex, resources.length));
+  }
+
+  // Users (RFC 7644 §3.3, §3.4, §3.5, §3.6)
+  router.get('/Users', (req, res) => listUsers(req, res, req.query));
+  router.post('/Users/.search', (req, res) => listUsers(req, res, req.body));
+  router.post('/Users', async (req, res) => {
+    sendResource(res, 201, await users.create(req.body, writeContext(req)), 'User', req);
+  });
+  router.get('/Users/:id', async (req, res) => {
+    sendResource(res, 200, await users.get(req.params.id!, req.ctx.baseUrl), 'User', req);
+  });
+  router.put('/Users/:id', async (req, res) => {
+    sendResource(res, 200, await users.replace(req.params.id!, req.body, writeContext(req), ifMatch(req)), 'User', req);
+  });
+  router.patch('/Users/:id', async (req, res) => {
+    sendResource(res, 200, await users.patch(req.params.id!, req.body, writeContext(req), ifMatch(req)), 'User', req);
+  });
+  router.delete('/Users/:id', async (req, res) => {
+    await users.delete(req.params.id!, writeContext(req), ifMatch(req));
+    res.status(204).end();
+  });
+
+  // Groups
+  router.get('/Groups', (req, res) => listGroups(req, res, req.query));
+  router.post('/Groups/.search', (req, res) => listGroups(req, res, req.body));
+  router.post('/Groups', async (req, res) => {
+    sendResource(res, 201, await groups.create(req.body, writeContext(req)), 'Group', req);
+  });
+  router.get('/Groups/:id', async (req, res) => {
+    const group = await groups.get(req.params.id!, req.ctx.baseUrl, wantsMembers(projection(req)));
+    sendResource(res, 200, group, 'Group', req);
+  });
+  router.put('/Groups/:id', async (req, res) => {
+    sendResource(res, 200, await groups.replace(req.params.id!, req.body, writeContext(req), ifMatch(req)), 'Group', req);
+  });
+  router.patch('/Groups/:id', async (req, res) => {
+    const stored = await groups.patch(req.params.id!, req.body, writeContext(req), ifMatch(req));
+    // Entra and Okta prefer 204 for group PATCH (catalog §7, §15): a 20 000-member body helps nobody. With
+    // `attributes`/`excludedAttributes` the RFC requires 200 with the (projected) resource (catalog RP-12).
+    if (!hasProjection(req)) {
+      res.status(204).setHeader('ETag', etagOf(stored.version)).end();
+      return;
+    }
+    const group = await groups.get(stored.id, req.ctx.baseUrl, wantsMembers(projection(req)));
+    sendResource(res, 200, group, 'Group', req);
+  });
+  router.delete('/Groups/:id', async (req, res) => {
+    await groups.delete(req.params.id!, writeContext(req), ifMatch(req));
+    res.status(204).end();
+  });
+
+  // Not supported (advertised as such in /ServiceProviderConfig)
+  router.all('/Bulk', () => {
+    throw new ScimError(501, undefined, 'Bulk operations are not supported (see /ServiceProviderConfig).');
+  });
+  router.all('/Me', () => {
+    throw new ScimError(501, undefined, '/Me is not supported: the bridge authenticates IdP clients, not users.');
+  });
+  router.post('/.search', () => {
+    throw new ScimError(501, undefined, 'Searching from the root is not supported; use /Users/.search or /Groups/.search.');
+  });
+  return router;
+}
+
+/** Discovery (RFC 7644 §4): served without a token, as IdP setup wizards probe them first. */
+export function discoveryRouter(deps: Pick<ScimRouterDeps, 'maxResults' | 'maxPayloadBytes'>): Router {
+  const router = Router({ caseSensitive: false });
+  router.get('/ServiceProviderConfig', (req, res) => {
+    sendScim(
+      res,
+      200,
+      serviceProviderConfig(req.ctx.baseUrl, { maxResults: deps.maxResults, maxPayloadBytes: deps.maxPayloadBytes }),
+    );
+  });
+  router.get('/ResourceTypes', (req, res) => {
+    assertNoDiscoveryFilter(req.query);
+    const all = resourceTypes(req.ctx.baseUrl);
+    sendScim(res, 200, listResponse(all, all.length));
+  });
+  router.get('/ResourceTypes/:id', (req, res) => {
+    const found = resourceTypeById(req.ctx.baseUrl, req.params.id!);
+    if (!found) throw new ScimError(404, undefined, `Resource type ${req.params.id} not found.`);
+    sendScim(res, 200, found);
+  });
+  router.get('/Schemas', (req, res) => {
+    assertNoDiscoveryFilter(req.query);
+    const all = schemaDocuments(req.ctx.baseUrl);
+    sendScim(res, 200, listResponse(all, all.length));
+  });
+  router.get('/Schemas/:id', (req, res) => {
+    const found = schemaById(req.ctx.baseUrl, req.params.id!);
+    if (!found) throw new ScimError(404, undefined, `Schema ${req.params.id} not found.`);
+    sendScim(res, 200, found);
+  });
+  return router;
+}

@@ -1,0 +1,32 @@
+// One entry point for every write to the database.
+// The SQLite driver adapter has ONE connection: while an interactive `$transaction` is open, any other query on
+// the client runs inside it and would roll back with it (../shared/NOTES.md). So on SQLite every write (and every
+// transaction) is serialised through one in-process queue; PostgreSQL runs them concurrently. Transactions are kept
+// short and write-first by their callers.
+import type { DatabaseHandle, Tx } from './database.js';
+
+class AsyncQueue {
+  private tail: Promise<unknown> = Promise.resolve();
+
+  run<T>(task: () => Promise<T>): Promise<T> {
+    const result = this.tail.then(task, task);
+    this.tail = result.catch(() => undefined);
+    return result;
+  }
+}
+
+const sqliteQueues = new WeakMap<object, AsyncQueue>();
+
+/** Runs `fn` in a database transaction (serialised on SQLite). */
+export function withTransaction<T>(handle: DatabaseHandle, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  const { db } = handle;
+  if (handle.provider !== 'sqlite') {
+    return db.$transaction(fn, { maxWait: 10_000, timeout: 30_000 });
+  }
+  let queue = sqliteQueues.get(db);
+  if (!queue) {
+    queue = new AsyncQueue();
+    sqliteQueues.set(db, queue);
+  }
+  return queue.run(() => db.$transaction(fn, { maxWait: 10_000, timeout: 30_000 }));
+}
