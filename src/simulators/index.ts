@@ -88,10 +88,12 @@ export async function startSimulators(opts: SimulatorOptions = {}): Promise<Runn
   const aac = createAacSimulatorApp(aacConfig);
   const server = createServerSimulatorApp(serverConfig);
   const aacListening = await listen(aac.app, host, opts.aacPort ?? 0);
-  const serverListening = await listen(server.app, host, opts.serverPort ?? 0).catch(async (error: unknown) => {
-    await aacListening.close();
-    throw error;
-  });
+  const serverListening = await listen(server.app, host, opts.serverPort ?? 0).catch(
+    async (error: unknown) => {
+      await aacListening.close();
+      throw error;
+    },
+  );
   aac.simulator.origin = aacListening.origin;
   return {
     aac: {

@@ -24,9 +24,13 @@ const running = await startSimulators({
 });
 
 console.log(`AAC simulator:    ${running.aac.baseUrl}/v4  (gateway ${running.aac.baseUrl}/iam/v1)`);
-console.log(`  token endpoint: ${running.aac.tokenUrl}  client_id=${running.aac.clientId}  workspace=${running.aac.workspaceId}`);
+console.log(
+  `  token endpoint: ${running.aac.tokenUrl}  client_id=${running.aac.clientId}  workspace=${running.aac.workspaceId}`,
+);
 console.log(`  controls:       ${running.aac.baseUrl}/__sim/`);
-console.log(`Server simulator: ${running.server.baseUrl}/v3  (token ${running.server.baseUrl}/oauth2/token, key ${running.server.clientId})`);
+console.log(
+  `Server simulator: ${running.server.baseUrl}/v3  (token ${running.server.baseUrl}/oauth2/token, key ${running.server.clientId})`,
+);
 console.log(`  controls:       ${running.server.origin}/__sim/`);
 
 let stopping = false;

@@ -6,7 +6,15 @@ import { requestLogMiddleware } from '../shared/request-log.js';
 import { AacControl } from './control.js';
 import { createAacControlRouter } from './control-routes.js';
 import { AacError, aacErrorBody, sendAacError } from './errors.js';
-import { bearerAuth, jsonMediaTypeOnly, rateLimit, requestIdHeader, routeNotFound, surfaceGate, tokenOf } from './middleware.js';
+import {
+  bearerAuth,
+  jsonMediaTypeOnly,
+  rateLimit,
+  requestIdHeader,
+  routeNotFound,
+  surfaceGate,
+  tokenOf,
+} from './middleware.js';
 import { mountGroupRoutes } from './routes/groups.js';
 import { mountMembershipRoutes } from './routes/membership.js';
 import { mountPeopleRoutes } from './routes/people.js';
@@ -22,15 +30,35 @@ export interface AacSimulatorApp {
 }
 
 function isBodyParseError(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && 'type' in error && (error as { type: unknown }).type === 'entity.parse.failed';
+  return (
+    typeof error === 'object' &&
+    error !== null &&
+    'type' in error &&
+    (error as { type: unknown }).type === 'entity.parse.failed'
+  );
 }
 
 function errorHandler(error: unknown, _req: Request, res: Response, _next: NextFunction): void {
   if (error instanceof AacError) return sendAacError(res, error);
   if (isBodyParseError(error)) return sendAacError(res, AacError.validation('Malformed JSON body'));
-  const status = typeof error === 'object' && error !== null && 'status' in error ? Number((error as { status: unknown }).status) : 500;
-  if (status === 413) return sendAacError(res, new AacError(413, 'PayloadTooLargeException', 'Payload Too Large', 'request body too large'));
-  res.status(500).json(aacErrorBody('InternalServerError', 'Internal Server Error', error instanceof Error ? error.message : 'unexpected error'));
+  const status =
+    typeof error === 'object' && error !== null && 'status' in error
+      ? Number((error as { status: unknown }).status)
+      : 500;
+  if (status === 413)
+    return sendAacError(
+      res,
+      new AacError(413, 'PayloadTooLargeException', 'Payload Too Large', 'request body too large'),
+    );
+  res
+    .status(500)
+    .json(
+      aacErrorBody(
+        'InternalServerError',
+        'Internal Server Error',
+        error instanceof Error ? error.message : 'unexpected error',
+      ),
+    );
 }
 
 export function createAacSimulatorApp(config: AacSimulatorConfig): AacSimulatorApp {
@@ -46,8 +74,21 @@ export function createAacSimulatorApp(config: AacSimulatorConfig): AacSimulatorA
   app.use(
     faultMiddleware(simulator.faults, (res, status, retryAfterSeconds) => {
       if (status === 429) res.setHeader('x-retry-after', String(retryAfterSeconds));
-      const name = status === 429 ? 'TooManyRequestsException' : status === 503 ? 'ServiceUnavailableException' : 'InternalServerError';
-      res.status(status).json(aacErrorBody(name, status === 429 ? 'Too Many Requests' : 'Simulated failure', 'injected by the simulator'));
+      const name =
+        status === 429
+          ? 'TooManyRequestsException'
+          : status === 503
+            ? 'ServiceUnavailableException'
+            : 'InternalServerError';
+      res
+        .status(status)
+        .json(
+          aacErrorBody(
+            name,
+            status === 429 ? 'Too Many Requests' : 'Simulated failure',
+            'injected by the simulator',
+          ),
+        );
     }),
   );
   app.use(tokenEndpoint(simulator));
@@ -66,7 +107,12 @@ export function createAacSimulatorApp(config: AacSimulatorConfig): AacSimulatorA
     res.json({ data: [], count: 0 });
   });
 
-  const pipeline = [jsonMediaTypeOnly, express.json({ limit: '5mb' }), bearerAuth(simulator), rateLimit(simulator)];
+  const pipeline = [
+    jsonMediaTypeOnly,
+    express.json({ limit: '5mb' }),
+    bearerAuth(simulator),
+    rateLimit(simulator),
+  ];
   // Groups and the other v4-only routes are not on the gateway surface: they fall through to RouteNotFound there.
   app.use('/v4', ...pipeline, shared, v4Only);
   app.use('/iam/v1', ...pipeline, shared);

@@ -19,7 +19,10 @@ const seedSchema = z.object({
 
 export function createAacControlRouter(control: AacControl): Router {
   return createControlRouter(control, (router) => {
-    router.post('/invites/accept', (req, res) => void res.json(control.acceptInvite(inviteeSchema.parse(req.body))));
+    router.post(
+      '/invites/accept',
+      (req, res) => void res.json(control.acceptInvite(inviteeSchema.parse(req.body))),
+    );
     router.post('/tokens/expire', (_req, res) => void res.json({ expired: control.expireAccessTokens() }));
     router.post('/tokens/revoke', (req, res) => {
       const revoked = control.revokeRefreshToken(revokeSchema.parse(req.body).refreshToken);
@@ -35,8 +38,12 @@ export function createAacControlRouter(control: AacControl): Router {
     });
     router.post('/people/seed', (req, res) => {
       const body = seedSchema.parse(req.body);
-      const emails = body.emails ?? Array.from({ length: body.count ?? 0 }, (_, i) => `seed.user${i + 1}@sim.example.com`);
-      const options = { ...(body.workspaceId !== undefined && { workspaceId: body.workspaceId }), ...(body.status && { status: body.status }) };
+      const emails =
+        body.emails ?? Array.from({ length: body.count ?? 0 }, (_, i) => `seed.user${i + 1}@sim.example.com`);
+      const options = {
+        ...(body.workspaceId !== undefined && { workspaceId: body.workspaceId }),
+        ...(body.status && { status: body.status }),
+      };
       res.status(201).json({ ids: control.seedPeople(emails, options) });
     });
   });

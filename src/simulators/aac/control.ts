@@ -19,17 +19,35 @@ export class AacControl implements CommonControl {
     return {
       settings,
       now: this.sim.clock.nowIso(),
-      workspaces: [...store.workspaces.values()].map((w) => ({ id: w.id, name: w.name, memberCount: store.membersOf(w.id).size })),
+      workspaces: [...store.workspaces.values()].map((w) => ({
+        id: w.id,
+        name: w.name,
+        memberCount: store.membersOf(w.id).size,
+      })),
       people: [...store.people.values()].map((person) => ({
         id: person.id,
         email: person.email,
         name: person.name,
         memberships: [...store.workspaces.keys()].flatMap((workspaceId) => {
           const m = store.membership(workspaceId, person.id);
-          return m ? [{ workspaceId, status: presentStatus(m.status, settings), assetCount: m.assetCount, lastStateChange: m.lastStateChange }] : [];
+          return m
+            ? [
+                {
+                  workspaceId,
+                  status: presentStatus(m.status, settings),
+                  assetCount: m.assetCount,
+                  lastStateChange: m.lastStateChange,
+                },
+              ]
+            : [];
         }),
       })),
-      roles: [...store.roles.values()].map((role) => ({ policyId: role.policyId, workspaceId: role.workspaceId, name: role.name, people: [...role.people] })),
+      roles: [...store.roles.values()].map((role) => ({
+        policyId: role.policyId,
+        workspaceId: role.workspaceId,
+        name: role.name,
+        people: [...role.people],
+      })),
       groups: [...store.groups.values()].map((group) => ({
         id: group.id,
         workspaceId: group.workspaceId,
@@ -87,7 +105,8 @@ export class AacControl implements CommonControl {
     const workspaceId = ref.workspaceId ?? this.sim.config.workspaceId;
     const { people } = this.sim.runtime;
     const personId = 'personId' in ref ? ref.personId : people.findMember(workspaceId, ref.email)?.person.id;
-    if (personId === undefined || !this.sim.runtime.store.membership(workspaceId, personId)) throw new ControlError(404, 'no such invitee in that workspace');
+    if (personId === undefined || !this.sim.runtime.store.membership(workspaceId, personId))
+      throw new ControlError(404, 'no such invitee in that workspace');
     const membership = people.acceptInvite(workspaceId, personId);
     return { personId, workspaceId, status: presentStatus(membership.status, this.sim.settings) };
   }
@@ -117,7 +136,8 @@ export class AacControl implements CommonControl {
     const workspaceId = options.workspaceId ?? this.sim.config.workspaceId;
     const { people } = this.sim.runtime;
     const ids = people.invite(workspaceId, emails, []);
-    if (options.status === 'active' || options.status === 'suspended') for (const id of ids) people.acceptInvite(workspaceId, id);
+    if (options.status === 'active' || options.status === 'suspended')
+      for (const id of ids) people.acceptInvite(workspaceId, id);
     if (options.status === 'suspended') people.setSuspended(workspaceId, ids, true);
     return ids;
   }

@@ -23,7 +23,8 @@ export class GroupsService {
 
   requireGroup(workspaceId: number, groupId: string): Group {
     const group = this.store.groups.get(groupId);
-    if (!group || group.workspaceId !== workspaceId) throw AacError.notFound(`group ${groupId} does not exist in this workspace`);
+    if (!group || group.workspaceId !== workspaceId)
+      throw AacError.notFound(`group ${groupId} does not exist in this workspace`);
     return group;
   }
 
@@ -97,7 +98,8 @@ export class GroupsService {
   private checkRoles(workspaceId: number, roleIds: number[]): void {
     for (const id of roleIds) {
       const role = this.store.roles.get(id);
-      if (!role || role.workspaceId !== workspaceId) throw AacError.validation(`role ${id} does not exist in this workspace`);
+      if (!role || role.workspaceId !== workspaceId)
+        throw AacError.validation(`role ${id} does not exist in this workspace`);
     }
   }
 

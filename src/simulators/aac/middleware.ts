@@ -20,7 +20,10 @@ export function surfaceOf(path: string): Surface | undefined {
 }
 
 export function routeNotFound(req: Request, res: Response): void {
-  sendAacError(res, new AacError(404, 'RouteNotFoundException', 'Route not found', `No route for ${req.method} ${req.path}`));
+  sendAacError(
+    res,
+    new AacError(404, 'RouteNotFoundException', 'Route not found', `No route for ${req.method} ${req.path}`),
+  );
 }
 
 /** Part D #6: a surface switched off behaves like an unknown route. Part D #5: the gateway's project-id header. */
@@ -29,8 +32,14 @@ export function surfaceGate(sim: AacSimulator) {
     const surface = surfaceOf(req.path);
     if (!surface) return next();
     if (!sim.settings.surfaces.includes(surface)) return routeNotFound(req, res);
-    if (surface === 'iam/v1' && sim.settings.require_api_project_id && req.get('x-api-project-id') !== sim.settings.api_project_id) {
-      res.status(401).json({ fault: { faultstring: 'Invalid ApiKey', detail: { errorcode: 'oauth.v2.InvalidApiKey' } } });
+    if (
+      surface === 'iam/v1' &&
+      sim.settings.require_api_project_id &&
+      req.get('x-api-project-id') !== sim.settings.api_project_id
+    ) {
+      res
+        .status(401)
+        .json({ fault: { faultstring: 'Invalid ApiKey', detail: { errorcode: 'oauth.v2.InvalidApiKey' } } });
       return;
     }
     next();
@@ -44,10 +53,26 @@ function hasBody(req: Request): boolean {
 /** A.1: JSON in and out; a body of another media type, or an Accept that excludes JSON, answers 415. */
 export function jsonMediaTypeOnly(req: Request, res: Response, next: NextFunction): void {
   if (hasBody(req) && !req.is('application/json')) {
-    return sendAacError(res, new AacError(415, 'UnsupportedMediaTypeException', 'Unsupported Media Type', `Content-Type must be application/json, got ${req.get('content-type') ?? 'none'}`));
+    return sendAacError(
+      res,
+      new AacError(
+        415,
+        'UnsupportedMediaTypeException',
+        'Unsupported Media Type',
+        `Content-Type must be application/json, got ${req.get('content-type') ?? 'none'}`,
+      ),
+    );
   }
   if (req.get('accept') !== undefined && !req.accepts('application/json')) {
-    return sendAacError(res, new AacError(415, 'UnsupportedMediaTypeException', 'Unsupported Media Type', 'Accept must allow application/json'));
+    return sendAacError(
+      res,
+      new AacError(
+        415,
+        'UnsupportedMediaTypeException',
+        'Unsupported Media Type',
+        'Accept must allow application/json',
+      ),
+    );
   }
   next();
 }
@@ -61,7 +86,14 @@ export function bearerAuth(sim: AacSimulator) {
     if (!record) {
       res.status(401);
       if (sim.settings.error_401_body === 'empty') res.end();
-      else res.json(aacErrorBody('UnauthorizedException', 'Unauthorized', match ? 'The access token is invalid or has expired' : 'No access token was given'));
+      else
+        res.json(
+          aacErrorBody(
+            'UnauthorizedException',
+            'Unauthorized',
+            match ? 'The access token is invalid or has expired' : 'No access token was given',
+          ),
+        );
       return;
     }
     res.locals.token = record;
@@ -81,10 +113,20 @@ export function rateLimit(sim: AacSimulator) {
     const rules = sim.settings.rate_limits;
     if (rules.length === 0) return next();
     const token = tokenOf(res);
-    const decision = sim.rateLimiter.check(rules, req.method, req.path, token.personId, token.workspaceId, sim.clock.now(), res);
+    // Patterns name full paths (`/v4/people`); inside the mounted pipeline req.path has lost its prefix.
+    const decision = sim.rateLimiter.check(
+      rules,
+      req.method,
+      req.baseUrl + req.path,
+      token.personId,
+      token.workspaceId,
+      sim.clock.now(),
+      res,
+    );
     if (!decision || decision.allowed) return next();
     res.setHeader('x-retry-after', String(decision.retryAfterSeconds));
-    if (sim.settings.rate_limit_standard_retry_after) res.setHeader('Retry-After', String(decision.retryAfterSeconds));
+    if (sim.settings.rate_limit_standard_retry_after)
+      res.setHeader('Retry-After', String(decision.retryAfterSeconds));
     sendAacError(
       res,
       new AacError(
@@ -104,6 +146,9 @@ export function workspaceParam(req: Request, res: Response): number {
   if (raw === undefined || raw === 'current') return token.workspaceId;
   const id = Number(raw);
   if (!Number.isInteger(id)) throw AacError.validation(`workspace id "${raw}" is not a number`);
-  if (id !== token.workspaceId) throw AacError.forbidden(`This token is scoped to workspace ${token.workspaceId} and cannot act on workspace ${id}`);
+  if (id !== token.workspaceId)
+    throw AacError.forbidden(
+      `This token is scoped to workspace ${token.workspaceId} and cannot act on workspace ${id}`,
+    );
   return id;
 }

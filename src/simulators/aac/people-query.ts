@@ -46,7 +46,8 @@ function genericFilter(query: Query): ((row: MemberRow) => boolean) | undefined 
   if (!filterType) throw AacError.validation(`"filterType" must be one of ${FILTER_TYPES.join(', ')}`);
   const fields = queryList(query, 'filterFields');
   const chosen = fields.length > 0 ? fields : ['name', 'email'];
-  for (const field of chosen) if (!FILTERABLE.has(field)) throw AacError.validation(`cannot filter on "${field}"`);
+  for (const field of chosen)
+    if (!FILTERABLE.has(field)) throw AacError.validation(`cannot filter on "${field}"`);
   const matches = textMatcher(filterType, filter);
   return (row) => chosen.some((field) => matches(fieldText(row.person, field)));
 }
@@ -74,11 +75,18 @@ function sorter(query: Query): (a: MemberRow, b: MemberRow) => number {
   const sign = descending ? -1 : 1;
   if (field === 'id') return (a, b) => sign * (a.person.id - b.person.id);
   const key = field as 'email' | 'name' | 'createdAt' | 'updatedAt';
-  return (a, b) => sign * (a.person[key] < b.person[key] ? -1 : a.person[key] > b.person[key] ? 1 : a.person.id - b.person.id);
+  return (a, b) =>
+    sign *
+    (a.person[key] < b.person[key] ? -1 : a.person[key] > b.person[key] ? 1 : a.person.id - b.person.id);
 }
 
 /** The rows of a workspace that pass every filter of the query, sorted. The `email` filter uses the email index. */
-export function selectMembers(store: AacStore, workspaceId: number, query: Query, settings: AacSettings): MemberRow[] {
+export function selectMembers(
+  store: AacStore,
+  workspaceId: number,
+  query: Query,
+  settings: AacSettings,
+): MemberRow[] {
   const members = store.membersOf(workspaceId);
   const email = queryString(query, 'email');
   let rows: MemberRow[];
@@ -109,8 +117,10 @@ export function selectMembers(store: AacStore, workspaceId: number, query: Query
     checks.push((row) => wanted.has(row.person.id));
   }
   const roles = queryList(query, 'roles').map(Number);
-  if (roles.length > 0) checks.push((row) => roles.some((id) => store.roles.get(id)?.people.has(row.person.id) === true));
+  if (roles.length > 0)
+    checks.push((row) => roles.some((id) => store.roles.get(id)?.people.has(row.person.id) === true));
   const excluded = queryList(query, 'excludingRoles').map(Number);
-  if (excluded.length > 0) checks.push((row) => !excluded.some((id) => store.roles.get(id)?.people.has(row.person.id) === true));
+  if (excluded.length > 0)
+    checks.push((row) => !excluded.some((id) => store.roles.get(id)?.people.has(row.person.id) === true));
   return rows.filter((row) => checks.every((check) => check(row))).sort(sorter(query));
 }

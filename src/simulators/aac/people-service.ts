@@ -37,13 +37,16 @@ export class PeopleService {
       if (!EMAIL_SHAPE.test(email)) throw AacError.validation(`"${email}" is not a valid email address`);
       this.checkReinviteWindow(workspaceId, email, nowMs, settings.reinvite_after_delete_days);
       if (this.findMember(workspaceId, email)) {
-        if (settings.invite_existing_member === 'error400') throw AacError.validation(`${email} is already a member of this workspace`);
-        if (settings.invite_existing_member === 'error409') throw AacError.conflict(`${email} is already a member of this workspace`);
+        if (settings.invite_existing_member === 'error400')
+          throw AacError.validation(`${email} is already a member of this workspace`);
+        if (settings.invite_existing_member === 'error409')
+          throw AacError.conflict(`${email} is already a member of this workspace`);
       }
     }
     for (const policyId of policyIds) {
       const role = this.store.roles.get(policyId);
-      if (!role || role.workspaceId !== workspaceId) throw AacError.validation(`role ${policyId} does not exist in workspace ${workspaceId}`);
+      if (!role || role.workspaceId !== workspaceId)
+        throw AacError.validation(`role ${policyId} does not exist in workspace ${workspaceId}`);
     }
     const nowIso = this.clock.nowIso();
     const ids: number[] = [];
@@ -113,14 +116,22 @@ export class PeopleService {
   }
 
   /** A.6.3: admins may change only outputHomeDir/uploadDir/authorizationRoles of others (name: Part D #20). */
-  updatePerson(workspaceId: number, personId: number, requesterId: number, changes: Record<string, unknown>): Person {
+  updatePerson(
+    workspaceId: number,
+    personId: number,
+    requesterId: number,
+    changes: Record<string, unknown>,
+  ): Person {
     this.requireMembership(workspaceId, personId);
     const person = this.store.people.get(personId);
     if (!person) throw AacError.notFound(`person ${personId} does not exist`);
     const allowed = new Set(['outputHomeDir', 'uploadDir', 'authorizationRoles']);
     if (personId === requesterId || this.settings().name_update_allowed) allowed.add('name');
     for (const key of Object.keys(changes)) {
-      if (!allowed.has(key)) throw AacError.validation(`field "${key}" cannot be modified; allowed fields: ${[...allowed].join(', ')}`);
+      if (!allowed.has(key))
+        throw AacError.validation(
+          `field "${key}" cannot be modified; allowed fields: ${[...allowed].join(', ')}`,
+        );
     }
     for (const key of ['name', 'outputHomeDir', 'uploadDir'] as const) {
       const value = changes[key];
@@ -128,7 +139,8 @@ export class PeopleService {
       if (typeof value !== 'string') throw AacError.validation(`"${key}" must be a string`);
       person[key] = value;
     }
-    if (changes.authorizationRoles !== undefined) this.replaceRoles(workspaceId, personId, changes.authorizationRoles);
+    if (changes.authorizationRoles !== undefined)
+      this.replaceRoles(workspaceId, personId, changes.authorizationRoles);
     person.updatedAt = this.clock.nowIso();
     return person;
   }
@@ -143,9 +155,15 @@ export class PeopleService {
   private replaceRoles(workspaceId: number, personId: number, value: unknown): void {
     if (!Array.isArray(value)) throw AacError.validation('"authorizationRoles" must be an array');
     const policyIds = value.map((entry: unknown) => {
-      const id = typeof entry === 'number' ? entry : typeof entry === 'object' && entry !== null ? (entry as { policyId?: unknown }).policyId : undefined;
+      const id =
+        typeof entry === 'number'
+          ? entry
+          : typeof entry === 'object' && entry !== null
+            ? (entry as { policyId?: unknown }).policyId
+            : undefined;
       const role = typeof id === 'number' ? this.store.roles.get(id) : undefined;
-      if (!role || role.workspaceId !== workspaceId) throw AacError.validation('unknown role in "authorizationRoles"');
+      if (!role || role.workspaceId !== workspaceId)
+        throw AacError.validation('unknown role in "authorizationRoles"');
       return role.policyId;
     });
     for (const role of this.store.rolesOf(workspaceId)) {
@@ -178,7 +196,9 @@ export class PeopleService {
     if (days <= 0) return;
     const removedAt = this.store.removedAt.get(`${workspaceId}|${email.toLowerCase()}`);
     if (removedAt !== undefined && nowMs - removedAt < days * DAY_MS) {
-      throw AacError.validation(`${email} was removed from this workspace less than ${days} days ago and cannot be invited yet`);
+      throw AacError.validation(
+        `${email} was removed from this workspace less than ${days} days ago and cannot be invited yet`,
+      );
     }
   }
 }

@@ -3,7 +3,11 @@ import type { Group, Membership, MembershipStatus, Person, Role, Workspace } fro
 import type { AacSettings } from './settings.js';
 import type { AacStore } from './store.js';
 
-const UI_STATUS: Record<MembershipStatus, string> = { new: 'invited', active: 'enabled', suspended: 'disabled' };
+const UI_STATUS: Record<MembershipStatus, string> = {
+  new: 'invited',
+  active: 'enabled',
+  suspended: 'disabled',
+};
 
 /** Part D #14: the vocabulary the simulator speaks. */
 export function presentStatus(status: MembershipStatus, settings: AacSettings): string {
@@ -88,14 +92,19 @@ export function presentPerson(
     updatedAt: person.updatedAt,
     outputHomeDir: person.outputHomeDir,
     uploadDir: person.uploadDir,
-    peopleworkspaces: [{ workspaceId: membership.workspaceId, status: presentStatus(membership.status, settings) }],
+    peopleworkspaces: [
+      { workspaceId: membership.workspaceId, status: presentStatus(membership.status, settings) },
+    ],
   };
   if (options.includePrivileges) {
     const roles = store.rolesOf(membership.workspaceId).filter((role) => role.people.has(person.id));
     body.authorizationRoles = roles.map(presentRoleRef);
     const isAdmin = roles.some((role) => role.resourceOperations.includes('workspace_admin'));
     body.maximalPrivileges = [
-      { resourceType: 'flow', operations: isAdmin ? ['read', 'update', 'delete', 'create', 'share', 'execute', 'export'] : ['read'] },
+      {
+        resourceType: 'flow',
+        operations: isAdmin ? ['read', 'update', 'delete', 'create', 'share', 'execute', 'export'] : ['read'],
+      },
     ];
     body.maximalCapabilities = {};
   }
@@ -114,7 +123,13 @@ export function presentRole(role: Role) {
     nameLocked: true,
     privilegeLocked: true,
     capabilities: [
-      { capabilityId: role.policyId * 10, capabilityName: role.tag, capabilityGroup: 'platform', productCode: 'PLATFORM', productId: 1 },
+      {
+        capabilityId: role.policyId * 10,
+        capabilityName: role.tag,
+        capabilityGroup: 'platform',
+        productCode: 'PLATFORM',
+        productId: 1,
+      },
     ],
     name: role.name,
     tag: role.tag,

@@ -34,14 +34,16 @@ export function queryInt(query: Query, name: string, min: number): number | unde
   const value = queryString(query, name);
   if (value === undefined) return undefined;
   const parsed = Number(value);
-  if (!Number.isInteger(parsed) || parsed < min) throw AacError.validation(`"${name}" must be an integer ≥ ${min}`);
+  if (!Number.isInteger(parsed) || parsed < min)
+    throw AacError.validation(`"${name}" must be an integer ≥ ${min}`);
   return parsed;
 }
 
 export function toIntIds(values: unknown[], what: string): number[] {
   return values.map((value) => {
     const id = typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value;
-    if (typeof id !== 'number' || !Number.isInteger(id)) throw AacError.validation(`${what} must be integer ids`);
+    if (typeof id !== 'number' || !Number.isInteger(id))
+      throw AacError.validation(`${what} must be integer ids`);
     return id;
   });
 }

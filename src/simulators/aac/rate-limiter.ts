@@ -30,13 +30,25 @@ export class RateLimiter {
    * Counts this call against the first matching rule, sets the rate-limit headers and says whether it may proceed.
    * Returns undefined when no rule applies.
    */
-  check(rules: AacRateLimitRule[], method: string, path: string, personId: number, workspaceId: number, nowMs: number, res: Response): RateDecision | undefined {
-    const index = rules.findIndex((rule) => methodMatches(rule.method, method) && this.matcher(rule.path)(path));
+  check(
+    rules: AacRateLimitRule[],
+    method: string,
+    path: string,
+    personId: number,
+    workspaceId: number,
+    nowMs: number,
+    res: Response,
+  ): RateDecision | undefined {
+    const index = rules.findIndex(
+      (rule) => methodMatches(rule.method, method) && this.matcher(rule.path)(path),
+    );
     const rule = rules[index];
     if (!rule) return undefined;
     const scopes: Array<{ kind: 'user' | 'workspace'; key: string; limit: number }> = [];
-    if (rule.perUserPerMinute) scopes.push({ kind: 'user', key: `${index}|u|${personId}`, limit: rule.perUserPerMinute });
-    if (rule.perWorkspacePerMinute) scopes.push({ kind: 'workspace', key: `${index}|w|${workspaceId}`, limit: rule.perWorkspacePerMinute });
+    if (rule.perUserPerMinute)
+      scopes.push({ kind: 'user', key: `${index}|u|${personId}`, limit: rule.perUserPerMinute });
+    if (rule.perWorkspacePerMinute)
+      scopes.push({ kind: 'workspace', key: `${index}|w|${workspaceId}`, limit: rule.perWorkspacePerMinute });
     let denied: RateDecision | undefined;
     for (const scope of scopes) {
       const window = this.window(scope.key, nowMs);
@@ -47,7 +59,12 @@ export class RateLimiter {
       res.setHeader(`x-rate-limit-${scope.kind}-remaining`, String(Math.max(0, scope.limit - window.used)));
       res.setHeader(`x-rate-limit-${scope.kind}-reset`, String(resetAt));
       if (exceeded && !denied) {
-        denied = { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil((resetAt - nowMs) / 1000)), quotaName: `${method} ${rule.path}`, limit: scope.limit };
+        denied = {
+          allowed: false,
+          retryAfterSeconds: Math.max(1, Math.ceil((resetAt - nowMs) / 1000)),
+          quotaName: `${method} ${rule.path}`,
+          limit: scope.limit,
+        };
       }
     }
     return denied ?? { allowed: true, retryAfterSeconds: 0, quotaName: rule.path, limit: 0 };

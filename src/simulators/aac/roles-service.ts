@@ -12,7 +12,8 @@ export class RolesService {
 
   requireRole(workspaceId: number, policyId: number): Role {
     const role = this.store.roles.get(policyId);
-    if (!role || role.workspaceId !== workspaceId) throw AacError.notFound(`role ${policyId} does not exist in this workspace`);
+    if (!role || role.workspaceId !== workspaceId)
+      throw AacError.notFound(`role ${policyId} does not exist in this workspace`);
     return role;
   }
 

@@ -21,17 +21,29 @@ export const aacSettingsSchema = z
     /** #2 a used refresh token becomes invalid (400 invalid_grant) */
     refresh_token_rotation: z.boolean().default(true),
     /** #3 a rotated refresh token keeps the first token's absolute expiry, or gets a fresh window */
-    refresh_token_expiry_mode: z.enum(['absolute_from_first_issue', 'sliding']).default('absolute_from_first_issue'),
+    refresh_token_expiry_mode: z
+      .enum(['absolute_from_first_issue', 'sliding'])
+      .default('absolute_from_first_issue'),
     /** lifetime picked at generation (1–365 days, A.2.1); used with #3 */
-    refresh_token_ttl_s: z.number().int().min(1).default(365 * 86_400),
+    refresh_token_ttl_s: z
+      .number()
+      .int()
+      .min(1)
+      .default(365 * 86_400),
     /** #4 token endpoint path on the simulator's origin; JWT `iss` = origin + this path minus `/token` */
-    token_endpoint_path: z.string().regex(/^\/.*\/token$/, 'must start with / and end with /token').default('/as/token'),
+    token_endpoint_path: z
+      .string()
+      .regex(/^\/.*\/token$/, 'must start with / and end with /token')
+      .default('/as/token'),
     /** #5 the gateway surface (`/iam/v1`) demands the `x-api-project-id` header (Apigee "Invalid ApiKey" fault) */
     require_api_project_id: z.boolean().default(false),
     /** the project id accepted when #5 is on */
     api_project_id: z.string().min(1).default('sim-aac-project'),
     /** #6 which URL families are served; the other answers RouteNotFoundException */
-    surfaces: z.array(z.enum(['v4', 'iam/v1'])).min(1).default(['v4', 'iam/v1']),
+    surfaces: z
+      .array(z.enum(['v4', 'iam/v1']))
+      .min(1)
+      .default(['v4', 'iam/v1']),
     /** #7 page size when `limit` is absent */
     default_limit: z.number().int().min(1).default(25),
     /** #7 largest honoured `limit` (larger values are clamped); null = no cap */
@@ -75,6 +87,9 @@ export function parseAacSettings(input: unknown): AacSettings {
 
 /** Merges a partial update into the current settings and validates the result as a whole. */
 export function mergeAacSettings(current: AacSettings, patch: unknown): AacSettings {
-  const partial = aacSettingsSchema.partial().strict().parse(patch ?? {});
+  const partial = aacSettingsSchema
+    .partial()
+    .strict()
+    .parse(patch ?? {});
   return aacSettingsSchema.parse({ ...current, ...partial });
 }

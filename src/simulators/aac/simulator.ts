@@ -72,11 +72,26 @@ export class AacSimulator {
   private buildRuntime(): AacRuntime {
     const settings = () => this.settings;
     const store = new AacStore();
-    store.seed({ workspaceId: this.config.workspaceId, nowIso: this.clock.nowIso(), nowMs: this.clock.now() });
+    store.seed({
+      workspaceId: this.config.workspaceId,
+      nowIso: this.clock.nowIso(),
+      nowMs: this.clock.now(),
+    });
     const tokens = new AacTokenService(this.clock, settings);
     const admin = store.adminOf(this.config.workspaceId);
-    if (admin) tokens.seedRefreshToken(this.config.refreshToken, { workspaceId: this.config.workspaceId, personId: admin.id, clientId: this.config.clientId });
+    if (admin)
+      tokens.seedRefreshToken(this.config.refreshToken, {
+        workspaceId: this.config.workspaceId,
+        personId: admin.id,
+        clientId: this.config.clientId,
+      });
     const people = new PeopleService(store, this.clock, settings);
-    return { store, tokens, people, roles: new RolesService(store, people), groups: new GroupsService(store, people, this.clock) };
+    return {
+      store,
+      tokens,
+      people,
+      roles: new RolesService(store, people),
+      groups: new GroupsService(store, people, this.clock),
+    };
   }
 }

@@ -107,8 +107,18 @@ export class AacStore {
         createdAt: nowIso,
       });
       const base = { workspaceId: id, createdAt: nowIso, updatedAt: nowIso };
-      const adminRole = this.addRole({ ...base, name: 'Workspace Admin', tag: 'workspace_admin', resourceOperations: ['workspace_admin'] });
-      this.addRole({ ...base, name: 'Member', tag: 'member', resourceOperations: ['flow_viewer', 'flow_editor'] });
+      const adminRole = this.addRole({
+        ...base,
+        name: 'Workspace Admin',
+        tag: 'workspace_admin',
+        resourceOperations: ['workspace_admin'],
+      });
+      this.addRole({
+        ...base,
+        name: 'Member',
+        tag: 'member',
+        resourceOperations: ['flow_viewer', 'flow_editor'],
+      });
       this.addRole({ ...base, name: 'Viewer', tag: 'viewer', resourceOperations: ['flow_viewer'] });
       adminRole.people.add(admin.id);
     };

@@ -74,13 +74,28 @@ export class AacTokenService {
   /** Issues a brand-new refresh token (a new "Generate" in the UI). */
   issueRefreshToken(issuer: string, subject: TokenSubject): string {
     const now = this.clock.now();
-    return this.mintRefreshToken(issuer, subject, randomUUID(), now + this.settings().refresh_token_ttl_s * 1000);
+    return this.mintRefreshToken(
+      issuer,
+      subject,
+      randomUUID(),
+      now + this.settings().refresh_token_ttl_s * 1000,
+    );
   }
 
-  issueAccessToken(issuer: string, subject: TokenSubject, sessionId: string = randomUUID()): { token: string; expiresIn: number } {
+  issueAccessToken(
+    issuer: string,
+    subject: TokenSubject,
+    sessionId: string = randomUUID(),
+  ): { token: string; expiresIn: number } {
     const now = this.clock.now();
     const ttl = this.settings().access_token_ttl_s;
-    const record: AccessTokenRecord = { ...subject, jti: randomUUID(), sessionId, issuedAt: now, expiresAt: now + ttl * 1000 };
+    const record: AccessTokenRecord = {
+      ...subject,
+      jti: randomUUID(),
+      sessionId,
+      issuedAt: now,
+      expiresAt: now + ttl * 1000,
+    };
     this.accessTokens.set(record.jti, record);
     const token = signJwt(
       {
@@ -103,13 +118,18 @@ export class AacTokenService {
   refresh(issuer: string, refreshToken: string, clientId: string): TokenGrant {
     const record = this.refreshTokens.get(refreshToken);
     if (!record) throw new OAuthError('invalid_grant', 'Refresh token does not exist');
-    if (record.status !== 'active') throw new OAuthError('invalid_grant', 'Refresh token is invalid, revoked, or already used');
-    if (record.clientId !== clientId) throw new OAuthError('invalid_grant', 'Refresh token was issued to another client');
+    if (record.status !== 'active')
+      throw new OAuthError('invalid_grant', 'Refresh token is invalid, revoked, or already used');
+    if (record.clientId !== clientId)
+      throw new OAuthError('invalid_grant', 'Refresh token was issued to another client');
     const now = this.clock.now();
     if (record.expiresAt <= now) throw new OAuthError('invalid_grant', 'Refresh token is expired');
 
     const settings = this.settings();
-    const expiresAt = settings.refresh_token_expiry_mode === 'sliding' ? now + settings.refresh_token_ttl_s * 1000 : record.expiresAt;
+    const expiresAt =
+      settings.refresh_token_expiry_mode === 'sliding'
+        ? now + settings.refresh_token_ttl_s * 1000
+        : record.expiresAt;
     let nextRefreshToken = refreshToken;
     if (settings.refresh_token_rotation) {
       record.status = 'used';
@@ -118,7 +138,12 @@ export class AacTokenService {
       record.expiresAt = expiresAt;
     }
     const access = this.issueAccessToken(issuer, record, record.sessionId);
-    return { access_token: access.token, refresh_token: nextRefreshToken, token_type: 'Bearer', expires_in: access.expiresIn };
+    return {
+      access_token: access.token,
+      refresh_token: nextRefreshToken,
+      token_type: 'Bearer',
+      expires_in: access.expiresIn,
+    };
   }
 
   /** The live record behind a bearer token, or undefined when it is forged, unknown or expired. */
@@ -143,7 +168,9 @@ export class AacTokenService {
 
   /** Control: revoke one refresh token, by its value or by its public handle. */
   revokeRefreshToken(tokenOrHandle: string): boolean {
-    const record = this.refreshTokens.get(tokenOrHandle) ?? [...this.refreshTokens.values()].find((r) => r.handle === tokenOrHandle);
+    const record =
+      this.refreshTokens.get(tokenOrHandle) ??
+      [...this.refreshTokens.values()].find((r) => r.handle === tokenOrHandle);
     if (!record) return false;
     record.status = 'revoked';
     return true;
@@ -175,11 +202,26 @@ export class AacTokenService {
     };
   }
 
-  private mintRefreshToken(issuer: string, subject: TokenSubject, sessionId: string, expiresAt: number): string {
+  private mintRefreshToken(
+    issuer: string,
+    subject: TokenSubject,
+    sessionId: string,
+    expiresAt: number,
+  ): string {
     const now = this.clock.now();
     const handle = randomUUID();
     // Refresh tokens carry `sid` and `sub` but no `aud`: that is how clients tell them from access tokens (A.2.2).
-    const token = signJwt({ iss: issuer, sub: String(subject.personId), sid: sessionId, jti: handle, iat: Math.floor(now / 1000), exp: Math.floor(expiresAt / 1000) }, this.secret);
+    const token = signJwt(
+      {
+        iss: issuer,
+        sub: String(subject.personId),
+        sid: sessionId,
+        jti: handle,
+        iat: Math.floor(now / 1000),
+        exp: Math.floor(expiresAt / 1000),
+      },
+      this.secret,
+    );
     this.refreshTokens.set(token, {
       workspaceId: subject.workspaceId,
       personId: subject.personId,

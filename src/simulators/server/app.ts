@@ -19,14 +19,26 @@ export interface ServerSimulatorApp {
 }
 
 function notFound(req: Request, res: Response): void {
-  res.status(404).json({ message: `No HTTP resource was found that matches the request URI '${req.originalUrl}'.` });
+  res
+    .status(404)
+    .json({ message: `No HTTP resource was found that matches the request URI '${req.originalUrl}'.` });
 }
 
 function errorHandler(error: unknown, _req: Request, res: Response, _next: NextFunction): void {
   if (error instanceof ServerError) return void res.status(error.status).json(error.body());
-  const type = typeof error === 'object' && error !== null && 'type' in error ? (error as { type: unknown }).type : undefined;
-  if (type === 'entity.parse.failed') return void res.status(400).json({ message: 'The request is invalid.', modelState: { body: ['The request body is not valid JSON.'] } });
-  if (type === 'entity.too.large') return void res.status(413).json({ message: 'The request entity is too large.' });
+  const type =
+    typeof error === 'object' && error !== null && 'type' in error
+      ? (error as { type: unknown }).type
+      : undefined;
+  if (type === 'entity.parse.failed')
+    return void res
+      .status(400)
+      .json({
+        message: 'The request is invalid.',
+        modelState: { body: ['The request body is not valid JSON.'] },
+      });
+  if (type === 'entity.too.large')
+    return void res.status(413).json({ message: 'The request entity is too large.' });
   res.status(500).json({ message: 'An error has occurred.' });
 }
 

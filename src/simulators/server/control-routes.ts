@@ -9,7 +9,11 @@ const assetsSchema = z.object({
   schedules: z.number().int().min(0).optional(),
   collections: z.number().int().min(0).optional(),
 });
-const apiKeySchema = z.object({ userId: z.string(), clientId: z.string().min(1).optional(), clientSecret: z.string().min(1).optional() });
+const apiKeySchema = z.object({
+  userId: z.string(),
+  clientId: z.string().min(1).optional(),
+  clientSecret: z.string().min(1).optional(),
+});
 const seedSchema = z.object({
   count: z.number().int().min(1).max(200_000).optional(),
   users: z.array(z.object({ firstName: z.string(), lastName: z.string(), email: z.string() })).optional(),
@@ -29,7 +33,11 @@ export function createServerControlRouter(control: ServerControl): Router {
       const body = seedSchema.parse(req.body);
       const users =
         body.users ??
-        Array.from({ length: body.count ?? 0 }, (_, i) => ({ firstName: 'Seed', lastName: `User${i + 1}`, email: `seed.user${i + 1}@sim.example.com` }));
+        Array.from({ length: body.count ?? 0 }, (_, i) => ({
+          firstName: 'Seed',
+          lastName: `User${i + 1}`,
+          email: `seed.user${i + 1}@sim.example.com`,
+        }));
       res.status(201).json({ ids: control.seedUsers(users) });
     });
   });

@@ -29,8 +29,17 @@ export class ServerControl implements CommonControl {
         groupIds: [...(store.groupsOfUser.get(user.id) ?? [])],
         assets: store.assets.get(user.id) ?? { workflows: [], schedules: [], collections: [] },
       })),
-      groups: [...store.groups.values()].map((group) => ({ id: group.id, name: group.name, role: group.role, dateAdded: group.dateAdded, memberIds: [...group.members.keys()] })),
-      apiKeys: [...store.credentials.entries()].map(([clientId, credential]) => ({ clientId, userId: credential.userId })),
+      groups: [...store.groups.values()].map((group) => ({
+        id: group.id,
+        name: group.name,
+        role: group.role,
+        dateAdded: group.dateAdded,
+        memberIds: [...group.members.keys()],
+      })),
+      apiKeys: [...store.credentials.entries()].map(([clientId, credential]) => ({
+        clientId,
+        userId: credential.userId,
+      })),
       tokens: tokens.describe(),
     };
   }
@@ -92,7 +101,11 @@ export class ServerControl implements CommonControl {
   }
 
   /** An API key + secret for an existing user (e.g. a non-Curator, for Part D #31). */
-  addApiKey(userId: string, clientId = `sim-key-${hexId().slice(0, 8)}`, clientSecret = randomBytes(16).toString('hex')): { clientId: string; clientSecret: string } {
+  addApiKey(
+    userId: string,
+    clientId = `sim-key-${hexId().slice(0, 8)}`,
+    clientSecret = randomBytes(16).toString('hex'),
+  ): { clientId: string; clientSecret: string } {
     const { store } = this.sim.runtime;
     if (!store.users.has(userId)) throw new ControlError(404, `no user ${userId}`);
     store.credentials.set(clientId, { secret: clientSecret, userId });
@@ -106,7 +119,9 @@ export class ServerControl implements CommonControl {
   }
 
   /** Bulk seed of users (bypasses the API; for tests and benchmarks). Returns their ids. */
-  seedUsers(users: Array<Pick<UserFields, 'firstName' | 'lastName' | 'email'> & Partial<UserFields>>): string[] {
+  seedUsers(
+    users: Array<Pick<UserFields, 'firstName' | 'lastName' | 'email'> & Partial<UserFields>>,
+  ): string[] {
     return users.map((user) => this.sim.runtime.store.createUser(user).id);
   }
 }

@@ -21,6 +21,8 @@ export class ServerError extends Error {
   }
 
   body(): { message: string; modelState?: Record<string, string[]> } {
-    return this.modelState ? { message: this.message, modelState: this.modelState } : { message: this.message };
+    return this.modelState
+      ? { message: this.message, modelState: this.modelState }
+      : { message: this.message };
   }
 }

@@ -24,7 +24,8 @@ function dateParam(query: Query, name: string): number | undefined {
   const value = queryValue(query, name);
   if (value === undefined) return undefined;
   const ms = Date.parse(value);
-  if (Number.isNaN(ms)) throw ServerError.invalid({ [name]: [`The value '${value}' is not a valid date-time.`] });
+  if (Number.isNaN(ms))
+    throw ServerError.invalid({ [name]: [`The value '${value}' is not a valid date-time.`] });
   return ms;
 }
 

@@ -9,11 +9,17 @@ const parseForm = express.urlencoded({ extended: false, limit: '1mb' });
 
 /** B.3: JSON and form bodies; anything else (XML included, which the simulator does not speak) answers 415. */
 export function jsonOrFormBody(req: Request, res: Response, next: NextFunction): void {
-  const hasBody = req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
+  const hasBody =
+    req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
   if (!hasBody) return next();
   if (req.is('application/json') || req.is('text/json')) return parseJson(req, res, next);
   if (req.is('application/x-www-form-urlencoded')) return parseForm(req, res, next);
-  next(new ServerError(415, `The request entity's media type '${req.get('content-type') ?? ''}' is not supported for this resource.`));
+  next(
+    new ServerError(
+      415,
+      `The request entity's media type '${req.get('content-type') ?? ''}' is not supported for this resource.`,
+    ),
+  );
 }
 
 /** B.2: `Authorization: Bearer <token>` from /oauth2/token; missing, unknown or expired → 401. */
@@ -38,7 +44,9 @@ export function curatorOnly(sim: ServerSimulator) {
   return (_req: Request, res: Response, next: NextFunction): void => {
     const user = sim.runtime.store.users.get(tokenOf(res).userId);
     if (!user || user.role !== 'Curator' || !user.isActive) {
-      return next(new ServerError(sim.settings.non_curator_status, 'Only Curators can use this API endpoint.'));
+      return next(
+        new ServerError(sim.settings.non_curator_status, 'Only Curators can use this API endpoint.'),
+      );
     }
     next();
   };

@@ -2,7 +2,12 @@
 export const SERVER_ROLES = ['NoAccess', 'Viewer', 'Member', 'Artisan', 'Curator', 'Evaluated'] as const;
 export type ServerRole = (typeof SERVER_ROLES)[number];
 
-const UI_LABELS: Record<string, ServerRole> = { creator: 'Artisan', admin: 'Curator', serveradmin: 'Curator', curators: 'Curator' };
+const UI_LABELS: Record<string, ServerRole> = {
+  creator: 'Artisan',
+  admin: 'Curator',
+  serveradmin: 'Curator',
+  curators: 'Curator',
+};
 
 /** Enum names match case-insensitively, as Json.NET's enum converter does. */
 export function parseRole(value: unknown, strict: boolean): ServerRole | undefined {

@@ -5,7 +5,10 @@ import { z } from 'zod';
 export const serverSettingsSchema = z
   .object({
     /** #21 the "Web API Address" path; the v3 API is at `{base_path}/v3`, the token endpoint at `{base_path}/oauth2/token` */
-    base_path: z.string().regex(/^\/[^?#]*[^/?#]$/, 'must start with / and not end with /').default('/webapi'),
+    base_path: z
+      .string()
+      .regex(/^\/[^?#]*[^/?#]$/, 'must start with / and not end with /')
+      .default('/webapi'),
     /** #22 where client credentials may travel: Basic header, form body, or both */
     token_auth_style: z.enum(['both', 'basic', 'form']).default('both'),
     /** #23 bearer token lifetime (`expires_in` is reported one second short, like OWIN: 3599) */
@@ -40,6 +43,9 @@ export function parseServerSettings(input: unknown): ServerSettings {
 }
 
 export function mergeServerSettings(current: ServerSettings, patch: unknown): ServerSettings {
-  const partial = serverSettingsSchema.partial().strict().parse(patch ?? {});
+  const partial = serverSettingsSchema
+    .partial()
+    .strict()
+    .parse(patch ?? {});
   return serverSettingsSchema.parse({ ...current, ...partial });
 }

@@ -3,7 +3,14 @@
 import type { SimClock } from '../shared/clock.js';
 import { hexId } from '../shared/ids.js';
 import { ServerError } from './errors.js';
-import { USER_DEFAULTS, type GroupMember, type User, type UserAssets, type UserFields, type UserGroup } from './model.js';
+import {
+  USER_DEFAULTS,
+  type GroupMember,
+  type User,
+  type UserAssets,
+  type UserFields,
+  type UserGroup,
+} from './model.js';
 import type { ServerRole } from './roles.js';
 import type { ServerSettings } from './settings.js';
 
@@ -62,7 +69,8 @@ export class ServerStore {
   /** PUT: the whole contract replaces the stored fields; the id in the URL wins over any id in the body (B.5). */
   replaceUser(id: string, fields: Partial<UserFields>): User {
     const user = this.requireUser(id);
-    if (fields.email !== undefined && fields.email.toLowerCase() !== user.email.toLowerCase()) this.checkEmailFree(fields.email, id);
+    if (fields.email !== undefined && fields.email.toLowerCase() !== user.email.toLowerCase())
+      this.checkEmailFree(fields.email, id);
     const previousEmail = user.email;
     Object.assign(user, fields);
     if (previousEmail !== user.email) {
@@ -76,7 +84,9 @@ export class ServerStore {
   deleteUser(id: string): void {
     const user = this.requireUser(id);
     const assets = this.assets.get(id);
-    const ownsAssets = assets !== undefined && assets.workflows.length + assets.schedules.length + assets.collections.length > 0;
+    const ownsAssets =
+      assets !== undefined &&
+      assets.workflows.length + assets.schedules.length + assets.collections.length > 0;
     const inGroups = (this.groupsOfUser.get(id)?.size ?? 0) > 0;
     if (ownsAssets || inGroups) {
       throw new ServerError(
@@ -87,7 +97,8 @@ export class ServerStore {
     this.users.delete(id);
     this.usersByEmail.get(user.email.toLowerCase())?.delete(id);
     this.assets.delete(id);
-    for (const [key, credential] of this.credentials) if (credential.userId === id) this.credentials.delete(key);
+    for (const [key, credential] of this.credentials)
+      if (credential.userId === id) this.credentials.delete(key);
   }
 
   /** `POST …/deactivate`: isActive=false and out of every group; returns the group ids it left. */
@@ -117,7 +128,10 @@ export class ServerStore {
   /** B.6: 400 when the group still has members and `forceDelete` is false. */
   deleteGroup(id: string, force: boolean): void {
     const group = this.requireGroup(id);
-    if (group.members.size > 0 && !force) throw ServerError.badRequest(`User group ${id} is not empty. Use forceDelete=true to delete it anyway.`);
+    if (group.members.size > 0 && !force)
+      throw ServerError.badRequest(
+        `User group ${id} is not empty. Use forceDelete=true to delete it anyway.`,
+      );
     for (const userId of [...group.members.keys()]) this.removeMember(id, userId);
     this.groups.delete(id);
   }
@@ -129,7 +143,8 @@ export class ServerStore {
     const failedUserReasons: Record<string, string> = {};
     let successfullyAddedUserCount = 0;
     for (const userId of userIds) {
-      if (failIds.has(userId)) failedUserReasons[userId] = 'Simulated failure: the user could not be added to the user group.';
+      if (failIds.has(userId))
+        failedUserReasons[userId] = 'Simulated failure: the user could not be added to the user group.';
       else if (!this.users.has(userId)) failedUserReasons[userId] = `User ${userId} was not found.`;
       else {
         if (!group.members.has(userId)) this.addMember(group, userId, addedByUserId);
@@ -171,13 +186,15 @@ export class ServerStore {
   /** Part D #27 */
   private checkEmailFree(email: string, exceptId: string | undefined): void {
     if (this.settings().duplicate_email === 'allow') return;
-    if (this.findByEmail(email).some((user) => user.id !== exceptId)) throw ServerError.badRequest(`A user with the email ${email} already exists.`);
+    if (this.findByEmail(email).some((user) => user.id !== exceptId))
+      throw ServerError.badRequest(`A user with the email ${email} already exists.`);
   }
 
   private checkGroupNameFree(name: string, exceptId: string | undefined): void {
     const lower = name.toLowerCase();
     for (const group of this.groups.values()) {
-      if (group.id !== exceptId && group.name.toLowerCase() === lower) throw ServerError.badRequest(`A user group named ${name} already exists.`);
+      if (group.id !== exceptId && group.name.toLowerCase() === lower)
+        throw ServerError.badRequest(`A user group named ${name} already exists.`);
     }
   }
 }

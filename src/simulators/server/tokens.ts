@@ -25,7 +25,10 @@ export class ServerTokenService {
     private readonly settings: () => ServerSettings,
   ) {}
 
-  issue(userId: string, clientId: string): { access_token: string; token_type: 'bearer'; expires_in: number } {
+  issue(
+    userId: string,
+    clientId: string,
+  ): { access_token: string; token_type: 'bearer'; expires_in: number } {
     const now = this.clock.now();
     const ttl = this.settings().token_ttl_s;
     const token = randomBytes(32).toString('base64url');

@@ -33,7 +33,9 @@ const FIELDS: Array<[keyof UserFields, FieldKind]> = [
 /** Fields CreateUserContract requires (B.5: firstName, lastName, email). */
 const CREATE_REQUIRED = new Set<keyof UserFields>(['firstName', 'lastName', 'email']);
 /** UpdateUserContract marks every non-DCM field not-null (B.5, Part D #28). */
-const UPDATE_REQUIRED = new Set<keyof UserFields>(FIELDS.map(([name]) => name).filter((name) => !name.endsWith('Dcm')));
+const UPDATE_REQUIRED = new Set<keyof UserFields>(
+  FIELDS.map(([name]) => name).filter((name) => !name.endsWith('Dcm')),
+);
 
 const EMAIL_SHAPE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
@@ -50,11 +52,17 @@ function readValue(kind: FieldKind, raw: unknown, strictRoles: boolean): { value
       return { error: `The value '${String(raw)}' is not valid for a boolean.` };
     case 'role': {
       const role = parseRole(raw, strictRoles);
-      return role ? { value: role } : { error: `The value '${String(raw)}' is not valid for Role. Valid values: NoAccess, Viewer, Member, Artisan, Curator, Evaluated.` };
+      return role
+        ? { value: role }
+        : {
+            error: `The value '${String(raw)}' is not valid for Role. Valid values: NoAccess, Viewer, Member, Artisan, Curator, Evaluated.`,
+          };
     }
     case 'email':
       if (typeof raw !== 'string' || raw.trim() === '') return { error: 'required' };
-      return EMAIL_SHAPE.test(raw) ? { value: raw.trim() } : { error: `The Email field is not a valid e-mail address.` };
+      return EMAIL_SHAPE.test(raw)
+        ? { value: raw.trim() }
+        : { error: `The Email field is not a valid e-mail address.` };
     case 'required-text':
       if (typeof raw !== 'string' || raw.trim() === '') return { error: 'required' };
       return { value: raw };
@@ -67,12 +75,17 @@ function readValue(kind: FieldKind, raw: unknown, strictRoles: boolean): { value
  * Parses a user contract. `requireAll` applies the UpdateUserContract rule; for creation only the three create fields
  * are required. Absent optional fields are left out of the result.
  */
-export function readUserContract(body: unknown, mode: 'create' | 'update', options: { requireAll: boolean; strictRoles: boolean }): Partial<UserFields> {
+export function readUserContract(
+  body: unknown,
+  mode: 'create' | 'update',
+  options: { requireAll: boolean; strictRoles: boolean },
+): Partial<UserFields> {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     throw ServerError.invalid({ contract: ['A user contract object is required.'] });
   }
   const input = body as Record<string, unknown>;
-  const required = mode === 'create' ? CREATE_REQUIRED : options.requireAll ? UPDATE_REQUIRED : new Set<keyof UserFields>();
+  const required =
+    mode === 'create' ? CREATE_REQUIRED : options.requireAll ? UPDATE_REQUIRED : new Set<keyof UserFields>();
   const modelState: Record<string, string[]> = {};
   const result: Record<string, unknown> = {};
   for (const [name, kind] of FIELDS) {
@@ -84,7 +97,8 @@ export function readUserContract(body: unknown, mode: 'create' | 'update', optio
     }
     const { value, error } = readValue(kind, raw, options.strictRoles);
     if (error === 'required') {
-      if (required.has(name) || mode === 'update') modelState[key] = [`The ${pascal(name)} field is required.`];
+      if (required.has(name) || mode === 'update')
+        modelState[key] = [`The ${pascal(name)} field is required.`];
     } else if (error) modelState[key] = [error];
     else result[name] = value;
   }

@@ -31,12 +31,17 @@ export class ControlError extends Error {
 }
 
 function numberField(body: unknown, name: string): number {
-  const value = typeof body === 'object' && body !== null ? (body as Record<string, unknown>)[name] : undefined;
-  if (typeof value !== 'number' || !Number.isFinite(value)) throw new ControlError(400, `"${name}" must be a number`);
+  const value =
+    typeof body === 'object' && body !== null ? (body as Record<string, unknown>)[name] : undefined;
+  if (typeof value !== 'number' || !Number.isFinite(value))
+    throw new ControlError(400, `"${name}" must be a number`);
   return value;
 }
 
-export function createControlRouter(control: CommonControl, addExtraRoutes: (router: Router) => void): Router {
+export function createControlRouter(
+  control: CommonControl,
+  addExtraRoutes: (router: Router) => void,
+): Router {
   const router = express.Router();
   router.use(express.json({ limit: '10mb' }));
   router.get('/state', (_req, res) => void res.json(control.state()));
@@ -56,7 +61,9 @@ export function createControlRouter(control: CommonControl, addExtraRoutes: (rou
   router.get('/latency', (_req, res) => void res.json({ latency: control.latency() }));
   router.put('/latency', (req, res) => {
     const body: unknown = req.body;
-    control.setLatency((typeof body === 'object' && body !== null && 'latency' in body ? body.latency : body) as LatencySpec);
+    control.setLatency(
+      (typeof body === 'object' && body !== null && 'latency' in body ? body.latency : body) as LatencySpec,
+    );
     res.json({ latency: control.latency() });
   });
   router.post('/clock/advance', (req, res) => {
@@ -64,9 +71,12 @@ export function createControlRouter(control: CommonControl, addExtraRoutes: (rou
     res.status(204).end();
   });
   addExtraRoutes(router);
-  router.use((req, res) => void res.status(404).json({ error: `no control ${req.method} /__sim${req.path}` }));
+  router.use(
+    (req, res) => void res.status(404).json({ error: `no control ${req.method} /__sim${req.path}` }),
+  );
   router.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {
-    if (error instanceof ZodError) return void res.status(400).json({ error: 'invalid', issues: error.issues });
+    if (error instanceof ZodError)
+      return void res.status(400).json({ error: 'invalid', issues: error.issues });
     if (error instanceof ControlError) return void res.status(error.status).json({ error: error.message });
     if (error instanceof SyntaxError) return void res.status(400).json({ error: 'malformed JSON' });
     res.status(500).json({ error: error instanceof Error ? error.message : 'control failed' });

@@ -38,9 +38,11 @@ export type ParsedFaultSpec = z.output<typeof faultSpecSchema>;
 export const latencySpecSchema = z.union([
   z.null(),
   z.object({ fixedMs: z.number().int().min(0).max(60_000) }),
-  z.object({ minMs: z.number().int().min(0), maxMs: z.number().int().min(0).max(60_000) }).refine((v) => v.minMs <= v.maxMs, {
-    message: 'minMs must not exceed maxMs',
-  }),
+  z
+    .object({ minMs: z.number().int().min(0), maxMs: z.number().int().min(0).max(60_000) })
+    .refine((v) => v.minMs <= v.maxMs, {
+      message: 'minMs must not exceed maxMs',
+    }),
 ]);
 export type LatencySpec = z.infer<typeof latencySpecSchema>;
 
@@ -64,7 +66,12 @@ export class FaultInjector {
 
   add(spec: FaultSpec): FaultView {
     const parsed = faultSpecSchema.parse(spec);
-    const fault: ActiveFault = { id: this.nextId++, spec: parsed, remaining: parsed.count, matches: compilePathPattern(parsed.path) };
+    const fault: ActiveFault = {
+      id: this.nextId++,
+      spec: parsed,
+      remaining: parsed.count,
+      matches: compilePathPattern(parsed.path),
+    };
     this.faults.push(fault);
     return this.view(fault);
   }
@@ -87,7 +94,9 @@ export class FaultInjector {
 
   /** Consumes one use of the first rule matching this call, if any. */
   take(method: string, path: string): ParsedFaultSpec | undefined {
-    const fault = this.faults.find((candidate) => methodMatches(candidate.spec.method, method) && candidate.matches(path));
+    const fault = this.faults.find(
+      (candidate) => methodMatches(candidate.spec.method, method) && candidate.matches(path),
+    );
     if (!fault) return undefined;
     fault.remaining -= 1;
     if (fault.remaining <= 0) this.faults = this.faults.filter((candidate) => candidate !== fault);

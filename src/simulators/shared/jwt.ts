@@ -28,7 +28,9 @@ export function verifyJwt(token: string, secret: Buffer): JwtClaims | undefined 
   if (expected.length !== actual.length || !timingSafeEqual(expected, actual)) return undefined;
   try {
     const claims: unknown = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
-    return typeof claims === 'object' && claims !== null && !Array.isArray(claims) ? (claims as JwtClaims) : undefined;
+    return typeof claims === 'object' && claims !== null && !Array.isArray(claims)
+      ? (claims as JwtClaims)
+      : undefined;
   } catch {
     return undefined;
   }

@@ -58,7 +58,14 @@ export function requestLogMiddleware(log: RequestLog, clock: SimClock) {
     const finish = (status: number | null): void => {
       if (done) return;
       done = true;
-      log.record({ method, path, query, status, time, durationMs: Math.round((performance.now() - startedAt) * 100) / 100 });
+      log.record({
+        method,
+        path,
+        query,
+        status,
+        time,
+        durationMs: Math.round((performance.now() - startedAt) * 100) / 100,
+      });
     };
     res.on('finish', () => finish(res.statusCode));
     res.on('close', () => finish(res.writableFinished ? res.statusCode : null));

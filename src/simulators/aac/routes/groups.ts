@@ -10,7 +10,11 @@ import type { AacSimulator } from '../simulator.js';
 import { parseBody } from './membership.js';
 
 const idSchema = z.union([z.number().int(), z.string().regex(/^\d+$/)]);
-const roleRefSchema = z.union([idSchema, z.object({ policyId: z.number().int() }), z.object({ id: z.number().int() })]);
+const roleRefSchema = z.union([
+  idSchema,
+  z.object({ policyId: z.number().int() }),
+  z.object({ id: z.number().int() }),
+]);
 const createGroupSchema = z
   .object({
     name: z.string().trim().min(1),
@@ -45,8 +49,12 @@ export function mountGroupRoutes(v4Only: Router, sim: AacSimulator): void {
     const { store } = sim.runtime;
     const name = queryString(req.query, 'name')?.toLowerCase();
     const includeFullUsers = queryBool(req.query, 'includeFullUsers') ?? false;
-    const groups = store.groupsOf(workspaceId).filter((group) => name === undefined || group.name.toLowerCase().includes(name));
-    const page = slicePage(groups, readPage(req.query, sim.settings)).map((group) => presentGroup(group, store, sim.settings, includeFullUsers));
+    const groups = store
+      .groupsOf(workspaceId)
+      .filter((group) => name === undefined || group.name.toLowerCase().includes(name));
+    const page = slicePage(groups, readPage(req.query, sim.settings)).map((group) =>
+      presentGroup(group, store, sim.settings, includeFullUsers),
+    );
     res.json({ groups: page, count: groups.length });
   });
 

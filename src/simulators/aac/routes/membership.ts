@@ -6,9 +6,15 @@ import { workspaceParam } from '../middleware.js';
 import type { AacSettings } from '../settings.js';
 import type { AacSimulator } from '../simulator.js';
 
-const batchInviteSchema = z.object({ emails: z.array(z.string()).min(1), roles: z.array(z.unknown()).optional() }).passthrough();
-const singleInviteSchema = z.object({ email: z.string(), skipEmailInvitations: z.array(z.string()).optional() }).passthrough();
-const personIdsSchema = z.object({ personIds: z.array(z.union([z.number().int(), z.string().regex(/^\d+$/)])).min(1) });
+const batchInviteSchema = z
+  .object({ emails: z.array(z.string()).min(1), roles: z.array(z.unknown()).optional() })
+  .passthrough();
+const singleInviteSchema = z
+  .object({ email: z.string(), skipEmailInvitations: z.array(z.string()).optional() })
+  .passthrough();
+const personIdsSchema = z.object({
+  personIds: z.array(z.union([z.number().int(), z.string().regex(/^\d+$/)])).min(1),
+});
 const transferSchema = z.union([
   z.object({ fromPersonId: z.number().int(), toPersonId: z.number().int(), assets: z.unknown().optional() }),
   z.object({ fromPersonEmail: z.string(), toPersonEmail: z.string(), assets: z.unknown().optional() }),
@@ -16,7 +22,10 @@ const transferSchema = z.union([
 
 export function parseBody<T>(schema: z.ZodType<T>, body: unknown): T {
   const result = schema.safeParse(body);
-  if (!result.success) throw AacError.validation(result.error.issues.map((issue) => `${issue.path.join('.') || 'body'}: ${issue.message}`).join('; '));
+  if (!result.success)
+    throw AacError.validation(
+      result.error.issues.map((issue) => `${issue.path.join('.') || 'body'}: ${issue.message}`).join('; '),
+    );
   return result.data;
 }
 
@@ -26,10 +35,16 @@ export function parseInviteRoles(roles: unknown[], format: AacSettings['invite_r
     let form: 'int' | 'policyId' | 'id' | undefined;
     let id: unknown;
     if (typeof entry === 'number') [form, id] = ['int', entry];
-    else if (typeof entry === 'object' && entry !== null && 'policyId' in entry) [form, id] = ['policyId', (entry as { policyId: unknown }).policyId];
-    else if (typeof entry === 'object' && entry !== null && 'id' in entry) [form, id] = ['id', (entry as { id: unknown }).id];
-    if (!form || typeof id !== 'number' || !Number.isInteger(id)) throw AacError.validation('roles must be policy ids, {"policyId":N} or {"id":N}');
-    if (format !== 'any' && format !== form) throw AacError.validation(`roles must be given as ${format === 'int' ? 'integers' : `{"${format}":N} objects`}`);
+    else if (typeof entry === 'object' && entry !== null && 'policyId' in entry)
+      [form, id] = ['policyId', (entry as { policyId: unknown }).policyId];
+    else if (typeof entry === 'object' && entry !== null && 'id' in entry)
+      [form, id] = ['id', (entry as { id: unknown }).id];
+    if (!form || typeof id !== 'number' || !Number.isInteger(id))
+      throw AacError.validation('roles must be policy ids, {"policyId":N} or {"id":N}');
+    if (format !== 'any' && format !== form)
+      throw AacError.validation(
+        `roles must be given as ${format === 'int' ? 'integers' : `{"${format}":N} objects`}`,
+      );
     return id;
   });
 }
@@ -85,11 +100,20 @@ export function mountMembershipRoutes(shared: Router, v4Only: Router, sim: AacSi
     const { store, people } = sim.runtime;
     const caseSensitive = sim.settings.email_match === 'case_sensitive';
     const find = (id: number | undefined, email: string | undefined) => {
-      const person = id !== undefined ? store.people.get(id) : email !== undefined ? store.findPeopleByEmail(email, caseSensitive)[0] : undefined;
-      if (!person) throw AacError.validation(`person ${id ?? email} does not exist; transfer cannot be applied to deleted users`);
+      const person =
+        id !== undefined
+          ? store.people.get(id)
+          : email !== undefined
+            ? store.findPeopleByEmail(email, caseSensitive)[0]
+            : undefined;
+      if (!person)
+        throw AacError.validation(
+          `person ${id ?? email} does not exist; transfer cannot be applied to deleted users`,
+        );
       return person;
     };
-    const from = 'fromPersonId' in body ? find(body.fromPersonId, undefined) : find(undefined, body.fromPersonEmail);
+    const from =
+      'fromPersonId' in body ? find(body.fromPersonId, undefined) : find(undefined, body.fromPersonEmail);
     const to = 'toPersonId' in body ? find(body.toPersonId, undefined) : find(undefined, body.toPersonEmail);
     people.transfer(workspaceId, from, to);
     res.status(204).end();

@@ -19,7 +19,9 @@ export function mountPeopleRoutes(shared: Router, v4Only: Router, sim: AacSimula
     const settings = sim.settings;
     const rows = selectMembers(store, workspaceId, req.query, settings);
     const includePrivileges = queryBool(req.query, 'includePrivileges') ?? false;
-    const data = slicePage(rows, readPage(req.query, settings)).map((row) => presentPerson(row.person, row.membership, store, settings, { includePrivileges }));
+    const data = slicePage(rows, readPage(req.query, settings)).map((row) =>
+      presentPerson(row.person, row.membership, store, settings, { includePrivileges }),
+    );
     res.json(wantsCount(req.query, settings) ? { data, count: rows.length } : { data });
   };
 
@@ -35,19 +37,30 @@ export function mountPeopleRoutes(shared: Router, v4Only: Router, sim: AacSimula
   };
 
   v4Only.get('/people', (req, res) => list(req, res, tokenOf(res).workspaceId));
-  v4Only.get('/people/current', (req, res) => getOne(req, res, tokenOf(res).personId));
+  // Registered before `/people/:personId` so that `current` is not read as an id.
+  shared.get('/people/current', (req, res) => getOne(req, res, tokenOf(res).personId));
   shared.get('/people/:personId', (req, res) => getOne(req, res, personIdParam(req)));
   shared.get('/workspaces/:ws/people', (req, res) => list(req, res, workspaceParam(req, res)));
 
   const update = (req: Request, res: Response, full: boolean): void => {
     const workspaceId = workspaceParam(req, res);
     const body: unknown = req.body;
-    if (typeof body !== 'object' || body === null || Array.isArray(body)) throw AacError.validation('body must be a JSON object');
+    if (typeof body !== 'object' || body === null || Array.isArray(body))
+      throw AacError.validation('body must be a JSON object');
     const { store, people } = sim.runtime;
-    const person = people.updatePerson(workspaceId, personIdParam(req), tokenOf(res).personId, body as Record<string, unknown>);
+    const person = people.updatePerson(
+      workspaceId,
+      personIdParam(req),
+      tokenOf(res).personId,
+      body as Record<string, unknown>,
+    );
     const membership = people.requireMembership(workspaceId, person.id);
     // A.3: PUT answers minimal data, PATCH (patchWorkspaceUser) the person.
-    res.json(full ? { id: person.id, updatedAt: person.updatedAt } : presentPerson(person, membership, store, sim.settings));
+    res.json(
+      full
+        ? { id: person.id, updatedAt: person.updatedAt }
+        : presentPerson(person, membership, store, sim.settings),
+    );
   };
   v4Only.put('/workspaces/:ws/people/:personId', (req, res) => update(req, res, true));
   v4Only.patch('/workspaces/:ws/people/:personId', (req, res) => update(req, res, false));

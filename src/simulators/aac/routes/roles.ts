@@ -21,7 +21,8 @@ export function mountRoleRoutes(shared: Router, v4Only: Router, sim: AacSimulato
   v4Only.get('/authorization/roles', (req, res) => {
     const token = tokenOf(res);
     const requested = req.query.workspaceId;
-    if (typeof requested === 'string' && Number(requested) !== token.workspaceId) throw AacError.forbidden(`This token is scoped to workspace ${token.workspaceId}`);
+    if (typeof requested === 'string' && Number(requested) !== token.workspaceId)
+      throw AacError.forbidden(`This token is scoped to workspace ${token.workspaceId}`);
     const roles = sim.runtime.store.rolesOf(token.workspaceId);
     const data = slicePage(roles, readPage(req.query, sim.settings)).map(presentRole);
     res.json(wantsCount(req.query, sim.settings) ? { data, count: roles.length } : { data });
@@ -29,12 +30,20 @@ export function mountRoleRoutes(shared: Router, v4Only: Router, sim: AacSimulato
 
   shared.put('/authorization/roles/:policyId/people', (req, res) => {
     const personIds = parseBody(personIdArraySchema, req.body);
-    const role = sim.runtime.roles.assign(tokenOf(res).workspaceId, policyIdParam(req.params.policyId), personIds);
+    const role = sim.runtime.roles.assign(
+      tokenOf(res).workspaceId,
+      policyIdParam(req.params.policyId),
+      personIds,
+    );
     res.json(presentRole(role));
   });
 
   shared.delete('/authorization/roles/:policyId/people/:personId', (req, res) => {
-    sim.runtime.roles.unassign(tokenOf(res).workspaceId, policyIdParam(req.params.policyId), Number(req.params.personId));
+    sim.runtime.roles.unassign(
+      tokenOf(res).workspaceId,
+      policyIdParam(req.params.policyId),
+      Number(req.params.personId),
+    );
     res.status(204).end();
   });
 }

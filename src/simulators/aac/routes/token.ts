@@ -13,7 +13,10 @@ function formField(body: unknown, name: string): string | undefined {
 }
 
 function sendOAuthError(res: Response, error: OAuthError): void {
-  res.status(error.status).setHeader('Cache-Control', 'no-store').json({ error: error.error, error_description: error.description });
+  res
+    .status(error.status)
+    .setHeader('Cache-Control', 'no-store')
+    .json({ error: error.error, error_description: error.description });
 }
 
 function exchange(sim: AacSimulator, req: Request, res: Response): void {
@@ -22,7 +25,10 @@ function exchange(sim: AacSimulator, req: Request, res: Response): void {
   }
   const grantType = formField(req.body, 'grant_type');
   if (grantType !== 'refresh_token') {
-    throw new OAuthError(grantType === undefined ? 'invalid_request' : 'unsupported_grant_type', grantType === undefined ? 'grant_type is required' : `grant_type ${grantType} is not supported`);
+    throw new OAuthError(
+      grantType === undefined ? 'invalid_request' : 'unsupported_grant_type',
+      grantType === undefined ? 'grant_type is required' : `grant_type ${grantType} is not supported`,
+    );
   }
   const clientId = formField(req.body, 'client_id');
   if (clientId === undefined) throw new OAuthError('invalid_request', 'client_id is required');
@@ -39,7 +45,10 @@ export function tokenEndpoint(sim: AacSimulator) {
   return (req: Request, res: Response, next: NextFunction): void => {
     if (req.path !== sim.settings.token_endpoint_path) return next();
     if (req.method !== 'POST') {
-      res.status(405).setHeader('Allow', 'POST').json({ error: 'invalid_request', error_description: 'Use POST' });
+      res
+        .status(405)
+        .setHeader('Allow', 'POST')
+        .json({ error: 'invalid_request', error_description: 'Use POST' });
       return;
     }
     parseForm(req, res, (parseError?: unknown) => {

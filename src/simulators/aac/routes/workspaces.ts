@@ -37,7 +37,8 @@ export function mountWorkspaceRoutes(shared: Router, v4Only: Router, sim: AacSim
       if (status) statuses.add(status);
     }
     const adminIds = new Set<number>();
-    for (const role of store.rolesOf(workspaceId)) if (role.resourceOperations.includes('workspace_admin')) for (const id of role.people) adminIds.add(id);
+    for (const role of store.rolesOf(workspaceId))
+      if (role.resourceOperations.includes('workspace_admin')) for (const id of role.people) adminIds.add(id);
     const data = [...store.membersOf(workspaceId).values()]
       .filter((membership) => statuses.has(membership.status) && adminIds.has(membership.personId))
       .flatMap((membership) => {

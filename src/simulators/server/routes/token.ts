@@ -24,11 +24,15 @@ function fromBasicHeader(header: string | undefined): ClientCredentials | undefi
   const decoded = Buffer.from(match[1], 'base64').toString('utf8');
   const colon = decoded.indexOf(':');
   if (colon < 0) return undefined;
-  return { clientId: decodeURIComponent(decoded.slice(0, colon)), clientSecret: decodeURIComponent(decoded.slice(colon + 1)) };
+  return {
+    clientId: decodeURIComponent(decoded.slice(0, colon)),
+    clientSecret: decodeURIComponent(decoded.slice(colon + 1)),
+  };
 }
 
 function formField(body: unknown, name: string): string | undefined {
-  const value = typeof body === 'object' && body !== null ? (body as Record<string, unknown>)[name] : undefined;
+  const value =
+    typeof body === 'object' && body !== null ? (body as Record<string, unknown>)[name] : undefined;
   return typeof value === 'string' && value !== '' ? value : undefined;
 }
 
@@ -42,19 +46,31 @@ export function tokenRouter(sim: ServerSimulator): Router {
   const router = express.Router();
   router.post('/oauth2/token', express.urlencoded({ extended: false, limit: '16kb' }), (req, res) => {
     try {
-      if (!req.is('application/x-www-form-urlencoded')) throw new TokenError('invalid_request', 'The request must be form-encoded.');
+      if (!req.is('application/x-www-form-urlencoded'))
+        throw new TokenError('invalid_request', 'The request must be form-encoded.');
       const grantType = formField(req.body, 'grant_type');
-      if (grantType !== 'client_credentials') throw new TokenError('unsupported_grant_type', 'Only client_credentials is supported.');
+      if (grantType !== 'client_credentials')
+        throw new TokenError('unsupported_grant_type', 'Only client_credentials is supported.');
       const style = sim.settings.token_auth_style;
-      const credentials = (style !== 'form' ? fromBasicHeader(req.get('authorization')) : undefined) ?? (style !== 'basic' ? fromForm(req.body) : undefined);
-      if (!credentials) throw new TokenError('invalid_client', 'Client credentials are missing or were sent in an unsupported way.');
+      const credentials =
+        (style !== 'form' ? fromBasicHeader(req.get('authorization')) : undefined) ??
+        (style !== 'basic' ? fromForm(req.body) : undefined);
+      if (!credentials)
+        throw new TokenError(
+          'invalid_client',
+          'Client credentials are missing or were sent in an unsupported way.',
+        );
       const stored = sim.runtime.store.credentials.get(credentials.clientId);
-      if (!stored || !secretsEqual(credentials.clientSecret, stored.secret)) throw new TokenError('invalid_client', 'The client credentials are invalid.');
+      if (!stored || !secretsEqual(credentials.clientSecret, stored.secret))
+        throw new TokenError('invalid_client', 'The client credentials are invalid.');
       res.setHeader('Cache-Control', 'no-store');
       res.json(sim.runtime.tokens.issue(stored.userId, credentials.clientId));
     } catch (error) {
       if (!(error instanceof TokenError)) throw error;
-      res.status(400).setHeader('Cache-Control', 'no-store').json({ error: error.error, error_description: error.description });
+      res
+        .status(400)
+        .setHeader('Cache-Control', 'no-store')
+        .json({ error: error.error, error_description: error.description });
     }
   });
   return router;

@@ -14,14 +14,18 @@ function groupIdParam(req: Request): string {
 
 /** `{name, role}`, both required, from JSON or form fields. */
 function readGroupContract(body: unknown, strictRoles: boolean): { name: string; role: ServerRole } {
-  const input = (typeof body === 'object' && body !== null && !Array.isArray(body) ? body : {}) as Record<string, unknown>;
+  const input = (typeof body === 'object' && body !== null && !Array.isArray(body) ? body : {}) as Record<
+    string,
+    unknown
+  >;
   const rawName = input.name ?? input.Name;
   const rawRole = input.role ?? input.Role;
   const modelState: Record<string, string[]> = {};
   const name = typeof rawName === 'string' ? rawName.trim() : '';
   if (name === '') modelState['contract.Name'] = ['The Name field is required.'];
   const role = parseRole(rawRole, strictRoles);
-  if (rawRole === undefined || rawRole === null || rawRole === '') modelState['contract.Role'] = ['The Role field is required.'];
+  if (rawRole === undefined || rawRole === null || rawRole === '')
+    modelState['contract.Role'] = ['The Role field is required.'];
   else if (!role) modelState['contract.Role'] = [`The value '${String(rawRole)}' is not valid for Role.`];
   if (Object.keys(modelState).length > 0 || !role) throw ServerError.invalid(modelState);
   return { name, role };

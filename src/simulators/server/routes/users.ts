@@ -16,7 +16,9 @@ export function usersRouter(sim: ServerSimulator): Router {
 
   router.get('/', (req, res) => {
     const users = pageOf(filterUsers(sim.runtime.store, req.query, sim.settings), req.query, sim.settings);
-    res.json(wantsFullView(req.query, sim.settings) ? users.map(presentUserFull) : users.map(presentUserReduced));
+    res.json(
+      wantsFullView(req.query, sim.settings) ? users.map(presentUserFull) : users.map(presentUserReduced),
+    );
   });
 
   router.get('/:userId', (req, res) => {
@@ -25,10 +27,17 @@ export function usersRouter(sim: ServerSimulator): Router {
 
   router.post('/', (req, res) => {
     // "cannot be used for Windows Authentication configured Server instances" (B.5, Part D #30)
-    if (sim.settings.auth_mode === 'windows') throw ServerError.badRequest('Users cannot be created through the API on a Windows Authentication configured Server.');
-    const fields = readUserContract(req.body, 'create', { requireAll: false, strictRoles: sim.settings.role_enum_strict });
+    if (sim.settings.auth_mode === 'windows')
+      throw ServerError.badRequest(
+        'Users cannot be created through the API on a Windows Authentication configured Server.',
+      );
+    const fields = readUserContract(req.body, 'create', {
+      requireAll: false,
+      strictRoles: sim.settings.role_enum_strict,
+    });
     const { firstName, lastName, email } = fields;
-    if (firstName === undefined || lastName === undefined || email === undefined) throw ServerError.invalid({ contract: ['firstName, lastName and email are required.'] });
+    if (firstName === undefined || lastName === undefined || email === undefined)
+      throw ServerError.invalid({ contract: ['firstName, lastName and email are required.'] });
     const user = sim.runtime.store.createUser({ ...fields, firstName, lastName, email });
     res.status(sim.settings.create_status_code).json(presentUserFull(user));
   });
@@ -36,7 +45,10 @@ export function usersRouter(sim: ServerSimulator): Router {
   router.put('/:userId', (req, res) => {
     const id = userIdParam(req);
     sim.runtime.store.requireUser(id);
-    const fields = readUserContract(req.body, 'update', { requireAll: sim.settings.put_requires_all_fields, strictRoles: sim.settings.role_enum_strict });
+    const fields = readUserContract(req.body, 'update', {
+      requireAll: sim.settings.put_requires_all_fields,
+      strictRoles: sim.settings.role_enum_strict,
+    });
     res.json(presentUserFull(sim.runtime.store.replaceUser(id, fields)));
   });
 
@@ -51,7 +63,10 @@ export function usersRouter(sim: ServerSimulator): Router {
 
   router.post('/:userId/passwordReset', (req, res) => {
     sim.runtime.store.requireUser(userIdParam(req));
-    if (sim.settings.auth_mode !== 'builtin') throw ServerError.badRequest(`Password reset is not available with ${sim.settings.auth_mode} authentication.`);
+    if (sim.settings.auth_mode !== 'builtin')
+      throw ServerError.badRequest(
+        `Password reset is not available with ${sim.settings.auth_mode} authentication.`,
+      );
     res.status(200).end();
   });
 
@@ -71,7 +86,10 @@ export function usersRouter(sim: ServerSimulator): Router {
   router.put('/:userId/assetTransfer', (req, res) => {
     const { store } = sim.runtime;
     const from = store.requireUser(userIdParam(req));
-    const body = (typeof req.body === 'object' && req.body !== null ? req.body : {}) as Record<string, unknown>;
+    const body = (typeof req.body === 'object' && req.body !== null ? req.body : {}) as Record<
+      string,
+      unknown
+    >;
     const ownerId = typeof body.ownerId === 'string' ? body.ownerId : undefined;
     if (!ownerId) throw ServerError.invalid({ 'contract.OwnerId': ['The OwnerId field is required.'] });
     const to = store.requireUser(ownerId);
