@@ -18,7 +18,12 @@ const clients: HttpClient[] = [];
 
 beforeAll(async () => {
   server = http.createServer((req, res) => {
-    seen.push({ method: req.method ?? '', url: req.url ?? '', authorization: req.headers.authorization, at: Date.now() });
+    seen.push({
+      method: req.method ?? '',
+      url: req.url ?? '',
+      authorization: req.headers.authorization,
+      at: Date.now(),
+    });
     req.resume();
     req.on('end', () => {
       const step = script.shift() ?? json(200, { ok: true });
@@ -76,7 +81,12 @@ describe('HttpClient retries', () => {
   it('repeats a GET after 503, a dropped connection and a timeout, reporting every attempt', async () => {
     script = [json(503, { message: 'busy' }), drop, hang, json(200, [{ id: 'u1' }])];
     const { ctx, calls } = recordingContext();
-    const response = await makeClient().request({ method: 'GET', path: '/v3/users', query: { email: 'a@b.c' }, ctx });
+    const response = await makeClient().request({
+      method: 'GET',
+      path: '/v3/users',
+      query: { email: 'a@b.c' },
+      ctx,
+    });
     expect(response.data).toEqual([{ id: 'u1' }]);
     expect(calls.map((call) => [call.attempt, call.status])).toEqual([
       [1, 503],
@@ -91,14 +101,21 @@ describe('HttpClient retries', () => {
   it('does not repeat a POST after a 500 (the upstream may have acted) but does after a 429', async () => {
     script = [json(500, { message: 'boom' })];
     const client = makeClient();
-    const failure = await client.request({ method: 'POST', path: '/v3/users', json: {}, ctx: recordingContext().ctx }).catch((e: unknown) => e);
+    const failure = await client
+      .request({ method: 'POST', path: '/v3/users', json: {}, ctx: recordingContext().ctx })
+      .catch((e: unknown) => e);
     expect(failure).toBeInstanceOf(UpstreamError);
     expect((failure as UpstreamError).kind).toBe('transient');
     expect(seen).toHaveLength(1);
 
     seen.length = 0;
     script = [json(429, {}, { 'Retry-After': '0' }), json(201, { id: 'new' })];
-    const created = await client.request({ method: 'POST', path: '/v3/users', json: {}, ctx: recordingContext().ctx });
+    const created = await client.request({
+      method: 'POST',
+      path: '/v3/users',
+      json: {},
+      ctx: recordingContext().ctx,
+    });
     expect(created.status).toBe(201);
     expect(seen).toHaveLength(2);
   });
@@ -117,7 +134,13 @@ describe('HttpClient retries', () => {
   });
 
   it('gives up with a transient error carrying retryAfterMs when the asked wait exceeds the cap', async () => {
-    script = [json(429, { exception: { name: 'TooManyRequestsException', message: 'Too Many Requests' } }, { 'x-retry-after': '57' })];
+    script = [
+      json(
+        429,
+        { exception: { name: 'TooManyRequestsException', message: 'Too Many Requests' } },
+        { 'x-retry-after': '57' },
+      ),
+    ];
     const failure = (await makeClient()
       .request({ method: 'GET', path: '/x', ctx: recordingContext().ctx })
       .catch((e: unknown) => e)) as UpstreamError;
@@ -130,14 +153,18 @@ describe('HttpClient retries', () => {
   it('stops after maxAttempts and maps final statuses to error kinds', async () => {
     script = [json(502, {}), json(502, {}), json(502, {}), json(502, {})];
     const client = makeClient();
-    const exhausted = (await client.request({ method: 'GET', path: '/x', ctx: recordingContext().ctx }).catch((e: unknown) => e)) as UpstreamError;
+    const exhausted = (await client
+      .request({ method: 'GET', path: '/x', ctx: recordingContext().ctx })
+      .catch((e: unknown) => e)) as UpstreamError;
     expect(exhausted.kind).toBe('transient');
     expect(seen).toHaveLength(4);
 
     const kinds: Array<[number, string]> = [];
     for (const status of [400, 403, 404, 409, 410, 422]) {
       script = [json(status, { message: 'no' })];
-      const error = (await client.request({ method: 'GET', path: '/x', ctx: recordingContext().ctx }).catch((e: unknown) => e)) as UpstreamError;
+      const error = (await client
+        .request({ method: 'GET', path: '/x', ctx: recordingContext().ctx })
+        .catch((e: unknown) => e)) as UpstreamError;
       kinds.push([status, error.kind]);
     }
     expect(kinds).toEqual([
@@ -152,7 +179,12 @@ describe('HttpClient retries', () => {
 
   it('accepts listed statuses as answers (404 on an idempotent delete)', async () => {
     script = [json(404, { message: 'gone' })];
-    const response = await makeClient().request({ method: 'DELETE', path: '/x/1', acceptStatuses: [404], ctx: recordingContext().ctx });
+    const response = await makeClient().request({
+      method: 'DELETE',
+      path: '/x/1',
+      acceptStatuses: [404],
+      ctx: recordingContext().ctx,
+    });
     expect(response.status).toBe(404);
   });
 });
@@ -176,13 +208,20 @@ describe('HttpClient auth', () => {
     const provider = tokens();
     const client = makeClient({ tokenProvider: provider });
     script = [json(401, {}), json(200, { id: 'x' })];
-    await client.request({ method: 'POST', path: '/v3/usergroups', json: { name: 'g' }, ctx: recordingContext().ctx });
+    await client.request({
+      method: 'POST',
+      path: '/v3/usergroups',
+      json: { name: 'g' },
+      ctx: recordingContext().ctx,
+    });
     expect(seen.map((s) => s.authorization)).toEqual(['Bearer token-1', 'Bearer token-2']);
     expect(provider.renewed).toEqual(['token-1']);
 
     seen.length = 0;
     script = [json(401, {}), json(401, {})];
-    const error = (await client.request({ method: 'GET', path: '/x', ctx: recordingContext().ctx }).catch((e: unknown) => e)) as UpstreamError;
+    const error = (await client
+      .request({ method: 'GET', path: '/x', ctx: recordingContext().ctx })
+      .catch((e: unknown) => e)) as UpstreamError;
     expect(error.kind).toBe('auth');
     expect(seen).toHaveLength(2);
   });
@@ -197,10 +236,19 @@ describe('HttpClient auth', () => {
     };
     const secretJwt = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJl';
     const client = makeClient({ tokenProvider: tokens(), logger });
-    script = [json(400, { error: 'invalid_grant', refresh_token: secretJwt, message: `bad Bearer ${secretJwt}` })];
+    script = [
+      json(400, { error: 'invalid_grant', refresh_token: secretJwt, message: `bad Bearer ${secretJwt}` }),
+    ];
     const { ctx, calls } = recordingContext();
     const error = (await client
-      .request({ method: 'POST', path: '/oauth2/token', form: { client_secret: 's3cr3t' }, headers: { Authorization: 'Basic czNjcjN0' }, authenticated: false, ctx })
+      .request({
+        method: 'POST',
+        path: '/oauth2/token',
+        form: { client_secret: 's3cr3t' },
+        headers: { Authorization: 'Basic czNjcjN0' },
+        authenticated: false,
+        ctx,
+      })
       .catch((e: unknown) => e)) as UpstreamError;
     const everything = [...lines, JSON.stringify(calls), error.message].join('\n');
     expect(everything).not.toContain(secretJwt);
@@ -214,7 +262,11 @@ describe('HttpClient rate limit', () => {
   it('spaces requests to the configured rate and caps concurrency', async () => {
     const client = makeClient({ rateLimit: { requestsPerSecond: 20, maxConcurrent: 2 } });
     const started = Date.now();
-    await Promise.all(Array.from({ length: 6 }, () => client.request({ method: 'GET', path: '/x', ctx: recordingContext().ctx })));
+    await Promise.all(
+      Array.from({ length: 6 }, () =>
+        client.request({ method: 'GET', path: '/x', ctx: recordingContext().ctx }),
+      ),
+    );
     // 6 requests at 20/s: at least 5 gaps of 50 ms.
     expect(Date.now() - started).toBeGreaterThanOrEqual(240);
     const gaps = seen.slice(1).map((s, i) => s.at - (seen[i]?.at ?? 0));

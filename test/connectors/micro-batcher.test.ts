@@ -11,13 +11,21 @@ describe('MicroBatcher', () => {
       send: (items) => {
         batches.push(items);
         return Promise.resolve(
-          items.map((item) => (item.startsWith('bad') ? { ok: false, error: new Error(item) } : { ok: true, value: item.toUpperCase() })),
+          items.map((item) =>
+            item.startsWith('bad')
+              ? { ok: false, error: new Error(item) }
+              : { ok: true, value: item.toUpperCase() },
+          ),
         );
       },
     });
     const results = await Promise.allSettled(['a', 'bad-b', 'c'].map((item) => batcher.add(item)));
     expect(batches).toEqual([['a', 'bad-b', 'c']]);
-    expect(results.map((r) => (r.status === 'fulfilled' ? r.value : (r.reason as Error).message))).toEqual(['A', 'bad-b', 'C']);
+    expect(results.map((r) => (r.status === 'fulfilled' ? r.value : (r.reason as Error).message))).toEqual([
+      'A',
+      'bad-b',
+      'C',
+    ]);
     await batcher.close();
   });
 
@@ -28,7 +36,9 @@ describe('MicroBatcher', () => {
       maxBatchSize: 2,
       send: (items) => {
         batches.push(items);
-        return items.includes(3) ? Promise.reject(new Error('down')) : Promise.resolve(items.map((value) => ({ ok: true, value })));
+        return items.includes(3)
+          ? Promise.reject(new Error('down'))
+          : Promise.resolve(items.map((value) => ({ ok: true, value })));
       },
     });
     const started = Date.now();

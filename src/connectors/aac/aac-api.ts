@@ -16,6 +16,8 @@ import {
 import type { z } from 'zod';
 
 const PAGE_SIZE = 100;
+/** safety stop for paging loops (100 000 groups) */
+const MAX_PAGES = 1_000;
 
 export class AacApi {
   private workspaceId: string | undefined;
@@ -96,20 +98,25 @@ export class AacApi {
     });
   }
 
-  /** A.6.7: all groups with this name (exact first, then case-insensitive), paging with offset/limit (A.3). */
+  /**
+   * A.6.7: the group with this name (exact first, then case-insensitive). Pages with offset/limit (A.3) until the
+   * reported `count` is reached or a page comes back empty: the upstream may clamp `limit` (Part D #7), so a
+   * short page does not prove the end.
+   */
   async findGroupByName(name: string, ctx: CallContext): Promise<AacGroup | undefined> {
     const ws = await this.workspace(ctx);
     const candidates: AacGroup[] = [];
-    for (let offset = 0; ; offset += PAGE_SIZE) {
+    for (let offset = 0, pages = 0; pages < MAX_PAGES; pages++) {
       const response = await this.http.request({
         method: 'GET',
         path: `/v4/workspaces/${ws}/groups`,
-        query: { name, limit: PAGE_SIZE, offset },
+        query: { name, limit: PAGE_SIZE, offset, includeCount: true },
         ctx,
       });
-      const page = parse(groupListSchema, response, 'GET groups').groups;
-      candidates.push(...page.filter((group) => group.name.toLowerCase() === name.toLowerCase()));
-      if (page.length < PAGE_SIZE) break;
+      const { groups, count } = parse(groupListSchema, response, 'GET groups');
+      candidates.push(...groups.filter((group) => group.name.toLowerCase() === name.toLowerCase()));
+      offset += groups.length;
+      if (groups.length === 0 || (count !== undefined && offset >= count)) break;
     }
     return candidates.find((group) => group.name === name) ?? candidates[0];
   }

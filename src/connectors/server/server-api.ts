@@ -16,6 +16,10 @@ import {
   type ServerUser,
 } from './schemas.js';
 
+const PAGE_SIZE = 100;
+/** safety stop for paging loops */
+const MAX_PAGES = 1_000;
+
 export interface FetchedUser {
   user: ServerUser;
   /** the whole body as received, for GET-merge-PUT */
@@ -77,8 +81,7 @@ export class ServerApi {
   }
 
   async listGroups(ctx: CallContext): Promise<ServerGroup[]> {
-    const response = await this.http.request({ method: 'GET', path: '/v3/usergroups', ctx });
-    return parse(groupListSchema, response, 'GET /v3/usergroups');
+    return this.listAll('/v3/usergroups', {}, groupListSchema, ctx);
   }
 
   async getGroup(groupId: string, ctx: CallContext): Promise<ServerGroup> {
@@ -145,6 +148,34 @@ export class ServerApi {
       acceptStatuses: [404, 410],
       ctx,
     });
+  }
+
+  /**
+   * B.5/B.6 lists are unpaged arrays, but some builds may page with `page`/`pageSize` (Part D #25). Ask for
+   * pages of 100 and stop at a short page, or when a page repeats the first one (the server ignores paging).
+   */
+  private async listAll<T extends { id: string }>(
+    path: string,
+    query: Record<string, string>,
+    schema: z.ZodType<T[]>,
+    ctx: CallContext,
+  ): Promise<T[]> {
+    const all: T[] = [];
+    const seen = new Set<string>();
+    for (let page = 1; page <= MAX_PAGES; page++) {
+      const response = await this.http.request({
+        method: 'GET',
+        path,
+        query: { ...query, page, pageSize: PAGE_SIZE },
+        ctx,
+      });
+      const items = parse(schema, response, `GET ${path}`);
+      const fresh = items.filter((item) => !seen.has(item.id));
+      for (const item of fresh) seen.add(item.id);
+      all.push(...fresh);
+      if (items.length < PAGE_SIZE || fresh.length === 0) break;
+    }
+    return all;
   }
 }
 

@@ -35,8 +35,10 @@ export class ServerTokenProvider implements TokenProvider {
   private readonly now: () => number;
   private readonly logger: LoggerLike;
   private cached: CachedToken | undefined;
+  private style: ServerTokenAuthStyle;
 
   constructor(private readonly options: ServerTokenProviderOptions) {
+    this.style = options.authStyle;
     this.now = options.now ?? Date.now;
     this.logger = options.logger ?? silentLogger;
   }
@@ -52,8 +54,30 @@ export class ServerTokenProvider implements TokenProvider {
     return this.flight.run(() => this.fetchToken(ctx));
   }
 
+  /**
+   * Tries the configured credential style first; if the server refuses it, the other style once (B.2: both are
+   * seen in the wild, Part D #22). The style that worked is kept for later fetches.
+   */
   private async fetchToken(ctx: CallContext): Promise<string> {
-    const { clientId, clientSecret, authStyle } = this.options;
+    try {
+      return await this.fetchTokenWith(this.style, ctx);
+    } catch (error) {
+      if (!(error instanceof UpstreamError) || error.kind !== 'auth') throw error;
+      const other: ServerTokenAuthStyle = this.style === 'basic' ? 'form' : 'basic';
+      const token = await this.fetchTokenWith(other, ctx).catch(() => {
+        throw error;
+      });
+      this.logger.info(
+        { target: 'server', authStyle: other },
+        'Server token endpoint accepted the other credential style',
+      );
+      this.style = other;
+      return token;
+    }
+  }
+
+  private async fetchTokenWith(authStyle: ServerTokenAuthStyle, ctx: CallContext): Promise<string> {
+    const { clientId, clientSecret } = this.options;
     const form: Record<string, string> = { grant_type: 'client_credentials' };
     const headers: Record<string, string> = {};
     if (authStyle === 'basic') {
