@@ -247,6 +247,11 @@ function compile(node: FilterNode, scope: Scope): Predicate {
       if (!compared) throw badRequest('invalidFilter', `'${target.attr.name}' has no 'value' sub-attribute to compare`);
       const label = formatPath(node.path);
       const values = valuesOf(target, where);
+      if (node.value === null) {
+        // `attr eq null` = unassigned, `attr ne null` = present; other operators against null are invalid.
+        scalarTest(compared, node.op, null, label);
+        return node.op === 'eq' ? (o) => !values(o).some(isPresent) : (o) => values(o).some(isPresent);
+      }
       if (node.op === 'ne') {
         // `ne` = not `eq`: true when no value equals (and when the attribute is absent).
         const eq = scalarTest(compared, 'eq', node.value, label);
