@@ -31,12 +31,10 @@ function errorHandler(error: unknown, _req: Request, res: Response, _next: NextF
       ? (error as { type: unknown }).type
       : undefined;
   if (type === 'entity.parse.failed')
-    return void res
-      .status(400)
-      .json({
-        message: 'The request is invalid.',
-        modelState: { body: ['The request body is not valid JSON.'] },
-      });
+    return void res.status(400).json({
+      message: 'The request is invalid.',
+      modelState: { body: ['The request body is not valid JSON.'] },
+    });
   if (type === 'entity.too.large')
     return void res.status(413).json({ message: 'The request entity is too large.' });
   res.status(500).json({ message: 'An error has occurred.' });
