@@ -19,7 +19,7 @@ function evalLeaf(leaf: IndexLeaf, row: Record<string, unknown>, likeIgnoresCase
   let actual = row[leaf.column];
   if (leaf.op === 'pr') return actual !== null && actual !== undefined && actual !== '';
   if (actual === null || actual === undefined) return leaf.op === 'ne';
-  let expected = leaf.value;
+  let expected: unknown = leaf.value;
   if (actual instanceof Date) actual = actual.getTime();
   if (expected instanceof Date) expected = expected.getTime();
   if (likeIgnoresCase && ['co', 'sw', 'ew'].includes(leaf.op) && typeof actual === 'string' && typeof expected === 'string') {

@@ -146,7 +146,7 @@ class Parser {
       return { kind: 'not', filter: this.parseGroup() };
     }
     if (tok.t === '(') return this.parseGroup();
-    if (this.isKeyword(tok, 'and') || this.isKeyword(tok, 'or'))
+    if (tok.t === 'word' && (tok.v.toLowerCase() === 'and' || tok.v.toLowerCase() === 'or'))
       this.fail(`unexpected '${tok.v}' ${this.where(tok)}: expected an expression before it`);
     if (tok.t !== 'word') this.fail(`expected an attribute name ${this.where(tok)}, found '${this.describe(tok)}'`);
     return this.parseAttrExpr();

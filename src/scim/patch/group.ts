@@ -133,7 +133,11 @@ export function applyGroupPatch(
     return true;
   };
 
-  const result = applyOperations(group, body, { resourceType: 'Group', id }, {
+  // The contract says the group has no members; if a caller passes them anyway, leave them out rather than copying
+  // (and paying for) a 20 000-element array on every PATCH.
+  const { members: _members, ...doc } = group as Obj;
+  void _members;
+  const result = applyOperations(doc, body, { resourceType: 'Group', id }, {
     path: handleMembers,
     pathlessKey: (op, key, value) => (key.toLowerCase() === 'members' ? handleMembers(op, 'members', value) : false),
   });
