@@ -10,6 +10,11 @@ export type { IndexPredicate };
 type Where = Record<string, unknown>;
 
 const TEXT_COLUMNS = new Set(['id', 'userNameLower', 'externalId', 'emailLower', 'displayName', 'displayNameLower']);
+/** Columns that may be NULL (the attribute is optional); the others always hold a value. */
+const NULLABLE_COLUMNS = new Set(['externalId', 'displayName', 'emailLower']);
+const orNull = (column: string, where: Where): Where =>
+  NULLABLE_COLUMNS.has(column) ? { OR: [where, { [column]: null }] } : where;
+
 /** Columns whose values keep their case: a substring test on them is case-sensitive in SCIM. */
 const CASE_EXACT_COLUMNS = new Set(['id', 'externalId', 'displayName']);
 
@@ -59,7 +64,7 @@ function compare(column: string, op: string, value: unknown): Where {
       return { [column]: value };
     case 'ne':
       // SCIM `ne` is true for resources that lack the attribute (RFC 7644 §3.4.2.2); SQL's <> is not.
-      return { OR: [{ [column]: { not: value } }, { [column]: null }] };
+      return orNull(column, { [column]: { not: value } });
     case 'co':
     case 'sw':
     case 'ew':
@@ -73,6 +78,7 @@ function compare(column: string, op: string, value: unknown): Where {
     }
     case 'pr':
       // `pr` on text also excludes the empty string (src/scim/filter/index-predicate.ts contract)
+      if (!NULLABLE_COLUMNS.has(column)) return TEXT_COLUMNS.has(column) ? { [column]: { not: '' } } : {};
       return TEXT_COLUMNS.has(column) ? { AND: [{ [column]: { not: null } }, { [column]: { not: '' } }] } : { [column]: { not: null } };
     default:
       throw new Error(`unknown predicate operator ${op}`);
@@ -87,9 +93,9 @@ function compare(column: string, op: string, value: unknown): Where {
 function negatedCompare(column: string, op: string, value: unknown): Where {
   const relation = RELATION_COLUMNS[column];
   if (relation) return { NOT: relation(value, op) };
-  if (op === 'pr') return { [column]: null };
+  if (op === 'pr') return NULLABLE_COLUMNS.has(column) ? { OR: [{ [column]: null }, { [column]: '' }] } : { [column]: '' };
   if (op === 'ne') return compare(column, 'eq', value); // `ne` already counts a missing value as a match
-  return { OR: [{ NOT: compare(column, op, value) }, { [column]: null }] };
+  return orNull(column, { NOT: compare(column, op, value) });
 }
 
 export function toPrismaWhere(predicate: IndexPredicate, negated = false): Where {
