@@ -13,11 +13,13 @@ import type {
 import { UpstreamError } from '../../core/errors.js';
 import { chunk, fanOutContext, mapWithLimit } from '../call-context.js';
 import type { HttpClient } from '../http-client.js';
+import { createOrAdopt } from '../create-or-adopt.js';
 import { KeyedMutex } from '../keyed-mutex.js';
 import { silentLogger, type LoggerLike } from '../logger.js';
 import { MicroBatcher, type BatchItemResult } from '../micro-batcher.js';
 import type { AacApi } from './aac-api.js';
 import { membershipState, unpropagatedChanges } from './mapper.js';
+import type { AacPerson } from './schemas.js';
 import type { AacTokenProvider } from './token-provider.js';
 
 export interface AacConnectorParts {
@@ -29,6 +31,10 @@ export interface AacConnectorParts {
   logger?: LoggerLike | undefined;
 }
 
+interface EnsureItem {
+  user: UserSnapshot;
+  ctx: CallContext;
+}
 interface InviteItem {
   email: string;
   ctx: CallContext;
@@ -49,7 +55,7 @@ export class AacConnector implements Connector {
   private readonly logger: LoggerLike;
   private readonly perEmail = new KeyedMutex();
   private readonly perGroupName = new KeyedMutex();
-  private readonly invites: MicroBatcher<InviteItem, string>;
+  private readonly ensures: MicroBatcher<EnsureItem, EnsureUserResult>;
   private readonly suspends: MicroBatcher<SuspendItem, void>;
   private readonly unsuspends: MicroBatcher<SuspendItem, void>;
 
@@ -57,30 +63,18 @@ export class AacConnector implements Connector {
     this.api = parts.api;
     this.logger = parts.logger ?? silentLogger;
     const window = { windowMs: parts.batchWindowMs, maxBatchSize: parts.maxBatchSize };
-    this.invites = new MicroBatcher({ ...window, send: (items) => this.sendInvites(items) });
+    this.ensures = new MicroBatcher({ ...window, send: (items) => this.sendEnsures(items) });
     this.suspends = new MicroBatcher({ ...window, send: (items) => this.sendSuspension(items, true) });
     this.unsuspends = new MicroBatcher({ ...window, send: (items) => this.sendSuspension(items, false) });
   }
 
   /**
    * Find by email → adopt ("linked", unsuspended when the SCIM user is active), else invite and find the new
-   * person id by email (never trusting the invite response, A.6.4). Serialised per email in this process.
+   * person id by email (never trusting the invite response, A.6.4). Calls arriving within the batch window are
+   * handled together, so their invites share one batch call. Serialised per email in this process.
    */
   ensureUser(user: UserSnapshot, ctx: CallContext): Promise<EnsureUserResult> {
-    return this.perEmail.run(user.email.toLowerCase(), async () => {
-      const existing = await this.api.findMemberByEmail(user.email, ctx);
-      if (existing) {
-        const ws = await this.api.workspace(ctx);
-        if (user.active && membershipState(existing, ws) === 'suspended') {
-          await this.unsuspends.add({ personId: existing.id, ctx });
-        }
-        return { upstreamId: existing.id, outcome: 'linked' };
-      }
-      const personId = await this.invites.add({ email: user.email, ctx });
-      // BRIDGE-INTERFACE: AAC only hears about active users; if asked anyway, keep the invitee suspended.
-      if (!user.active) await this.suspends.add({ personId, ctx });
-      return { upstreamId: personId, outcome: 'invited' };
-    });
+    return this.perEmail.run(user.email.toLowerCase(), () => this.ensures.add({ user, ctx }));
   }
 
   /** A.6.3: admins cannot change a person's name or email; report what could not be propagated. */
@@ -115,15 +109,11 @@ export class AacConnector implements Connector {
     return this.perGroupName.run(name.toLowerCase(), async () => {
       const existing = await this.api.findGroupByName(name, ctx);
       if (existing) return { upstreamId: existing.id };
-      try {
-        return { upstreamId: (await this.api.createGroup(name, ctx)).id };
-      } catch (error) {
-        if (!isRecoverableCreateFailure(error)) throw error;
-        // The create may have happened (timeout, 5xx) or the name was taken meanwhile (400): look again.
-        const found = await this.api.findGroupByName(name, ctx);
-        if (found) return { upstreamId: found.id };
-        throw error;
-      }
+      const { value } = await createOrAdopt({
+        create: () => this.api.createGroup(name, ctx),
+        lookup: () => this.api.findGroupByName(name, ctx),
+      });
+      return { upstreamId: value.id };
     });
   }
 
@@ -182,8 +172,49 @@ export class AacConnector implements Connector {
   }
 
   async close(): Promise<void> {
-    await Promise.all([this.invites.close(), this.suspends.close(), this.unsuspends.close()]);
+    await this.ensures.close();
+    await Promise.all([this.suspends.close(), this.unsuspends.close()]);
     await this.parts.http.close();
+  }
+
+  /** Look-ups for the whole batch, one invite call for all who are missing, then each caller's own follow-up. */
+  private async sendEnsures(items: EnsureItem[]): Promise<Array<BatchItemResult<EnsureUserResult>>> {
+    const lookups = await mapWithLimit(items, LOOKUP_CONCURRENCY, (item) =>
+      settle(this.api.findMemberByEmail(item.user.email, item.ctx)),
+    );
+    const missing = items.filter((_item, i) => {
+      const found = lookups[i];
+      return found?.ok === true && found.value === undefined;
+    });
+    const invited =
+      missing.length > 0
+        ? await this.sendInvites(missing.map((item) => ({ email: item.user.email, ctx: item.ctx })))
+        : [];
+    const invitedByItem = new Map(missing.map((item, i) => [item, invited[i]]));
+    return Promise.all(
+      items.map(async (item, i): Promise<BatchItemResult<EnsureUserResult>> => {
+        const lookup = lookups[i];
+        if (!lookup || !lookup.ok) return { ok: false, error: lookup?.error };
+        try {
+          if (lookup.value) return { ok: true, value: await this.adopt(lookup.value, item) };
+          const invite = invitedByItem.get(item);
+          if (!invite || !invite.ok) return { ok: false, error: invite?.error };
+          // BRIDGE-INTERFACE: AAC only hears about active users; if asked anyway, keep the invitee suspended.
+          if (!item.user.active) await this.suspends.add({ personId: invite.value, ctx: item.ctx });
+          return { ok: true, value: { upstreamId: invite.value, outcome: 'invited' } };
+        } catch (error) {
+          return { ok: false, error };
+        }
+      }),
+    );
+  }
+
+  private async adopt(person: AacPerson, item: EnsureItem): Promise<EnsureUserResult> {
+    const ws = await this.api.workspace(item.ctx);
+    if (item.user.active && membershipState(person, ws) === 'suspended') {
+      await this.unsuspends.add({ personId: person.id, ctx: item.ctx });
+    }
+    return { upstreamId: person.id, outcome: 'linked' };
   }
 
   /**
@@ -247,16 +278,20 @@ export class AacConnector implements Connector {
   }
 }
 
+async function settle<T>(promise: Promise<T>): Promise<BatchItemResult<T>> {
+  try {
+    return { ok: true, value: await promise };
+  } catch (error) {
+    return { ok: false, error };
+  }
+}
+
 function firstResult<R>(results: Array<BatchItemResult<R>>): BatchItemResult<R> {
   return results[0] ?? { ok: false, error: new Error('empty batch result') };
 }
 
 function isRejected(error: unknown): boolean {
   return error instanceof UpstreamError && error.kind === 'rejected';
-}
-
-function isRecoverableCreateFailure(error: unknown): boolean {
-  return error instanceof UpstreamError && (error.kind === 'rejected' || error.kind === 'transient');
 }
 
 function unique(ids: string[]): string[] {

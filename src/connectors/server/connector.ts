@@ -11,9 +11,11 @@ import type {
 import { UpstreamError } from '../../core/errors.js';
 import { mapWithLimit } from '../call-context.js';
 import type { HttpClient } from '../http-client.js';
+import { createOrAdopt } from '../create-or-adopt.js';
 import { KeyedMutex } from '../keyed-mutex.js';
 import { mergedUpdate, namesFor } from './mapper.js';
 import type { ServerApi } from './server-api.js';
+import type { ServerUser } from './schemas.js';
 import type { ServerTokenProvider } from './token-provider.js';
 
 export type ServerDeleteMode = 'deactivate' | 'delete';
@@ -60,21 +62,15 @@ export class ServerConnector implements Connector {
         role: this.parts.defaultRole,
         isActive: user.active,
       };
-      try {
-        const created = await this.api.createUser(contract, ctx);
-        if (created) return { upstreamId: created.id, outcome: 'created' };
-      } catch (error) {
-        if (!(error instanceof UpstreamError) || (error.kind !== 'rejected' && error.kind !== 'transient'))
-          throw error;
-        const found = await this.api.findUserByEmail(user.email, ctx);
-        if (!found) throw error;
-        return { upstreamId: found.id, outcome: error.kind === 'rejected' ? 'linked' : 'created' };
-      }
-      // 2xx without a readable user: find it by email rather than guessing.
-      const found = await this.api.findUserByEmail(user.email, ctx);
-      if (!found)
-        throw new UpstreamError('server', 'transient', `created ${user.email} but cannot find the user`);
-      return { upstreamId: found.id, outcome: 'created' };
+      const { value, via } = await createOrAdopt({
+        // 2xx without a readable user: find it by email rather than guessing its id.
+        create: async () =>
+          (await this.api.createUser(contract, ctx)) ?? (await this.findCreated(user.email, ctx)),
+        lookup: () => this.api.findUserByEmail(user.email, ctx),
+      });
+      // Adopted = found by email after a refused or ambiguous create; whose create it was cannot be told, so
+      // it is reported as linked.
+      return { upstreamId: value.id, outcome: via === 'created' ? 'created' : 'linked' };
     });
   }
 
@@ -128,15 +124,11 @@ export class ServerConnector implements Connector {
     return this.perGroupName.run(name.toLowerCase(), async () => {
       const existing = await this.findGroupByName(name, ctx);
       if (existing) return { upstreamId: existing };
-      try {
-        return { upstreamId: await this.api.createGroup(name, this.parts.groupRole, ctx) };
-      } catch (error) {
-        if (!(error instanceof UpstreamError) || (error.kind !== 'rejected' && error.kind !== 'transient'))
-          throw error;
-        const found = await this.findGroupByName(name, ctx);
-        if (found) return { upstreamId: found };
-        throw error;
-      }
+      const { value } = await createOrAdopt({
+        create: () => this.api.createGroup(name, this.parts.groupRole, ctx),
+        lookup: () => this.findGroupByName(name, ctx),
+      });
+      return { upstreamId: value };
     });
   }
 
@@ -180,6 +172,12 @@ export class ServerConnector implements Connector {
 
   async close(): Promise<void> {
     await this.parts.http.close();
+  }
+
+  private async findCreated(email: string, ctx: CallContext): Promise<ServerUser> {
+    const found = await this.api.findUserByEmail(email, ctx);
+    if (!found) throw new UpstreamError('server', 'transient', `created ${email} but cannot find the user`);
+    return found;
   }
 
   private async findGroupByName(name: string, ctx: CallContext): Promise<string | undefined> {
