@@ -4,6 +4,7 @@ import crypto from 'node:crypto';
 import { ScimError } from '../scim/errors.js';
 import { applyGroupPatch } from '../scim/patch/index.js';
 import { normalizeGroupInput } from '../scim/resources.js';
+import { jsonEqual } from '../scim/values.js';
 import { renderGroup } from '../scim/render.js';
 import { compareBy } from '../scim/projection.js';
 import type { DatabaseHandle, Tx } from '../store/database.js';
@@ -162,7 +163,9 @@ export class GroupsService {
       const stored = await this.write(ctx, method, 200, id, async (tx) => {
         let updated: StoredGroup | null;
         try {
-          updated = await this.repo.updateIfVersion(tx, id, before.version, recordInput(doc));
+          updated = jsonEqual(doc, before.data)
+            ? await this.repo.touch(tx, id)
+            : await this.repo.updateIfVersion(tx, id, before.version, recordInput(doc));
         } catch (err) {
           if (isUniqueViolation(err)) throw conflict(String(doc.displayName));
           throw err;

@@ -116,6 +116,15 @@ export class GroupsRepository {
     return count === 0 ? null : this.get(id, tx);
   }
 
+  /**
+   * Marks a change that touched only memberships: bumps version and lastModified atomically, with no version
+   * check, so concurrent member changes (each a row insert/delete) never conflict with one another.
+   */
+  async touch(tx: Tx, id: string): Promise<StoredGroup | null> {
+    const { count } = await tx.scimGroup.updateMany({ where: { id }, data: { version: { increment: 1 } } });
+    return count === 0 ? null : this.get(id, tx);
+  }
+
   async delete(tx: Tx, id: string): Promise<boolean> {
     const { count } = await tx.scimGroup.deleteMany({ where: { id } });
     return count > 0;
