@@ -1,0 +1,85 @@
+-- CreateTable
+CREATE TABLE "IdMapping" (
+    "id" INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,
+    "resourceType" TEXT NOT NULL,
+    "scimId" TEXT NOT NULL,
+    "target" TEXT NOT NULL,
+    "upstreamId" TEXT,
+    "state" TEXT NOT NULL DEFAULT 'pending',
+    "reason" TEXT,
+    "email" TEXT,
+    "displayName" TEXT,
+    "lastPushed" TEXT,
+    "extra" TEXT,
+    "leaseOwner" TEXT,
+    "leaseUntil" DATETIME,
+    "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "updatedAt" DATETIME NOT NULL
+);
+
+-- CreateTable
+CREATE TABLE "ProvisioningJob" (
+    "id" INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,
+    "requestId" TEXT NOT NULL,
+    "resourceType" TEXT NOT NULL,
+    "scimId" TEXT NOT NULL,
+    "target" TEXT NOT NULL,
+    "state" TEXT NOT NULL DEFAULT 'queued',
+    "attempts" INTEGER NOT NULL DEFAULT 0,
+    "runAfter" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "claimId" TEXT,
+    "leaseUntil" DATETIME,
+    "lastError" TEXT,
+    "lastStatus" INTEGER,
+    "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "updatedAt" DATETIME NOT NULL
+);
+
+-- CreateTable
+CREATE TABLE "MemberSync" (
+    "groupId" TEXT NOT NULL,
+    "userId" TEXT NOT NULL,
+    "target" TEXT NOT NULL,
+    "op" TEXT NOT NULL,
+    "state" TEXT NOT NULL DEFAULT 'pending',
+    "reason" TEXT,
+    "updatedAt" DATETIME NOT NULL,
+
+    PRIMARY KEY ("groupId", "userId", "target")
+);
+
+-- CreateTable
+CREATE TABLE "Credential" (
+    "key" TEXT NOT NULL PRIMARY KEY,
+    "value" TEXT NOT NULL,
+    "version" TEXT NOT NULL,
+    "updatedAt" DATETIME NOT NULL
+);
+
+-- CreateIndex
+CREATE INDEX "IdMapping_email_idx" ON "IdMapping"("email");
+
+-- CreateIndex
+CREATE INDEX "IdMapping_target_state_idx" ON "IdMapping"("target", "state");
+
+-- CreateIndex
+CREATE INDEX "IdMapping_upstreamId_idx" ON "IdMapping"("upstreamId");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "IdMapping_resourceType_scimId_target_key" ON "IdMapping"("resourceType", "scimId", "target");
+
+-- CreateIndex
+CREATE INDEX "ProvisioningJob_target_state_runAfter_idx" ON "ProvisioningJob"("target", "state", "runAfter");
+
+-- CreateIndex
+CREATE INDEX "ProvisioningJob_resourceType_scimId_target_state_idx" ON "ProvisioningJob"("resourceType", "scimId", "target", "state");
+
+-- CreateIndex
+CREATE INDEX "ProvisioningJob_requestId_idx" ON "ProvisioningJob"("requestId");
+
+-- CreateIndex
+CREATE INDEX "MemberSync_groupId_target_state_idx" ON "MemberSync"("groupId", "target", "state");
+
+-- CreateIndex
+CREATE INDEX "MemberSync_userId_target_idx" ON "MemberSync"("userId", "target");
+

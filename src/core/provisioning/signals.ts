@@ -1,0 +1,52 @@
+// In-process notifications, so that nothing waits for a polling interval in the common single-process case:
+// - work: "jobs were queued for these targets" (the outbox, from inside the SCIM transaction) → wakes the workers;
+// - settled: "jobs of these requests ended" (the runner) → wakes awaitRequest().
+// Jobs queued or run by another process are still found by the workers' poll and awaitRequest's slow re-check.
+import type { TargetName } from '../connector.js';
+
+type WorkListener = (targets: readonly TargetName[]) => void;
+type SettledListener = () => void;
+
+class ProvisioningSignals {
+  private readonly workListeners = new Set<WorkListener>();
+  private readonly settledListeners = new Map<string, Set<SettledListener>>();
+
+  onWork(listener: WorkListener): () => void {
+    this.workListeners.add(listener);
+    return () => this.workListeners.delete(listener);
+  }
+
+  /**
+   * Called by the outbox while the SCIM transaction may still be open: listeners are told on the next tick, and
+   * awaitRequest() signals again after the commit (its caller awaits the commit first).
+   */
+  work(targets: readonly TargetName[]): void {
+    if (this.workListeners.size === 0) return;
+    setImmediate(() => {
+      for (const listener of this.workListeners) listener(targets);
+    });
+  }
+
+  onSettled(requestId: string, listener: SettledListener): () => void {
+    let set = this.settledListeners.get(requestId);
+    if (!set) {
+      set = new Set();
+      this.settledListeners.set(requestId, set);
+    }
+    set.add(listener);
+    return () => {
+      const current = this.settledListeners.get(requestId);
+      current?.delete(listener);
+      if (current?.size === 0) this.settledListeners.delete(requestId);
+    };
+  }
+
+  settled(requestIds: Iterable<string>): void {
+    for (const id of new Set(requestIds)) {
+      for (const listener of this.settledListeners.get(id) ?? []) listener();
+    }
+  }
+}
+
+/** Process-wide: the outbox functions receive only a transaction client, not a runner. */
+export const provisioningSignals = new ProvisioningSignals();
