@@ -64,6 +64,7 @@ export async function buildBridge({ env, logger, provisioning, readiness = [], o
     groups,
     close: async () => {
       await onClose?.();
+      users.close();
       await handle.close();
     },
   };

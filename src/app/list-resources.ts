@@ -24,6 +24,8 @@ export interface ListSource<Stored, SortColumn> {
   /** the resource as filters and sorting see it (rendered, unprojected) */
   render(stored: Stored[]): Promise<Array<Record<string, unknown>>>;
   compare(sortBy: string, descending: boolean): (a: Record<string, unknown>, b: Record<string, unknown>) => number;
+  /** a faster answer for `column eq value` on an indexed column, rendered; null when it cannot serve it */
+  lookup?(predicate: IndexPredicate): Promise<Array<Record<string, unknown>>> | null;
 }
 
 export interface ListResult {
@@ -47,6 +49,14 @@ export async function listResources<Stored, SortColumn>(
     (translation.predicate === null || evaluatesExactly(translation.predicate, provider)) &&
     (query.sortBy === undefined || sort !== null);
   const offset = query.startIndex - 1;
+
+  if (inSql && translation.predicate && query.sortBy === undefined) {
+    const found = source.lookup?.(translation.predicate);
+    if (found) {
+      const all = await found;
+      return { totalResults: all.length, resources: query.count === 0 ? [] : all.slice(offset, offset + query.count) };
+    }
+  }
 
   if (inSql) {
     const totalResults = await source.count(translation.predicate);

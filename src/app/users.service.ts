@@ -12,6 +12,7 @@ import { isUniqueViolation } from '../store/index-predicate.js';
 import { withTransaction } from '../store/transaction.js';
 import { recordScimRequest } from '../store/audit.repository.js';
 import { GroupsRepository } from '../store/groups.repository.js';
+import { createUserReads, type UserReads } from '../store/user-reads.js';
 import {
   UsersRepository,
   type StoredUser,
@@ -64,9 +65,14 @@ export class UsersService {
     private readonly handle: DatabaseHandle,
     private readonly provisioning: ProvisioningGateway,
     private readonly upstreamDeadlineMs: number,
+    private readonly reads: UserReads = createUserReads(handle),
   ) {
     this.repo = new UsersRepository(handle);
     this.groups = new GroupsRepository(handle);
+  }
+
+  close(): void {
+    this.reads.close();
   }
 
   async render(stored: StoredUser[], baseUrl: string): Promise<Doc[]> {
@@ -75,10 +81,9 @@ export class UsersService {
   }
 
   async get(id: string, baseUrl: string): Promise<Doc> {
-    const stored = await this.repo.get(id);
-    if (!stored) throw notFound('User', id);
-    const [rendered] = await this.render([stored], baseUrl);
-    return rendered!;
+    const found = await this.reads.get(id);
+    if (!found) throw notFound('User', id);
+    return renderUser(found.stored, found.groups, baseUrl);
   }
 
   async create(body: unknown, ctx: WriteContext): Promise<Doc> {
@@ -132,6 +137,14 @@ export class UsersService {
         },
         render: (stored) => this.render(stored, baseUrl),
         compare: (sortBy, descending) => compareBy(sortBy, descending ? 'descending' : 'ascending', 'User'),
+        lookup: (predicate) => {
+          if (!('column' in predicate) || predicate.op !== 'eq' || typeof predicate.value !== 'string') return null;
+          const column = predicate.column;
+          if (column !== 'id' && column !== 'userNameLower' && column !== 'externalId') return null;
+          return this.reads
+            .findBy(column, predicate.value)
+            .then((found) => found.map((f) => renderUser(f.stored, f.groups, baseUrl)));
+        },
       },
       this.handle.provider,
     );

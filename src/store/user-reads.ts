@@ -1,0 +1,100 @@
+// The hot read paths of the IdPs — GET /Users/{id} and the `userName eq` / `externalId eq` lookups Okta and Entra
+// run before every change — answered with ONE query each. On SQLite it runs on a separate read-only
+// better-sqlite3 connection (WAL: readers never wait for the writer, and see only committed data); a Prisma
+// query costs ~0.3 ms of CPU (../shared/NOTES.md), the prepared statement a few microseconds. PostgreSQL keeps
+// the Prisma path. Decision and numbers: docs/decisions/0005-hot-read-path.md.
+import Database from 'better-sqlite3';
+import { sqlitePath, type DatabaseHandle } from './database.js';
+import { toStoredUser, UsersRepository, type GroupRef, type StoredUser } from './users.repository.js';
+
+export interface UserWithGroups {
+  stored: StoredUser;
+  groups: GroupRef[];
+}
+
+/** Columns a single-value lookup may use; all indexed. */
+export type LookupColumn = 'id' | 'userNameLower' | 'externalId';
+
+export interface UserReads {
+  get(id: string): Promise<UserWithGroups | null>;
+  /** users whose column equals value, in creation order */
+  findBy(column: LookupColumn, value: string): Promise<UserWithGroups[]>;
+  close(): void;
+}
+
+interface Row {
+  id: string;
+  data: string;
+  version: number;
+  createdAt: string;
+  updatedAt: string;
+  groups: string;
+}
+
+const SELECT = `SELECT u.id, u.data, u.version, u.createdAt, u.updatedAt,
+  (SELECT json_group_array(json_object('value', g.id, 'display', g.displayName))
+     FROM GroupMember m JOIN ScimGroup g ON g.id = m.groupId WHERE m.userId = u.id) AS groups
+  FROM ScimUser u`;
+
+class SqliteUserReads implements UserReads {
+  private readonly db: Database.Database;
+  private readonly statements: Record<LookupColumn, Database.Statement>;
+
+  constructor(file: string) {
+    this.db = new Database(file, { readonly: true, fileMustExist: true });
+    this.db.pragma('busy_timeout = 5000');
+    const order = ' ORDER BY u.createdAt, u.id';
+    this.statements = {
+      id: this.db.prepare(`${SELECT} WHERE u.id = ?`),
+      userNameLower: this.db.prepare(`${SELECT} WHERE u.userNameLower = ?${order}`),
+      externalId: this.db.prepare(`${SELECT} WHERE u.externalId = ?${order}`),
+    };
+  }
+
+  private static toResult(row: Row): UserWithGroups {
+    return {
+      stored: toStoredUser({ ...row, createdAt: new Date(row.createdAt), updatedAt: new Date(row.updatedAt) }),
+      groups: JSON.parse(row.groups) as GroupRef[],
+    };
+  }
+
+  get(id: string): Promise<UserWithGroups | null> {
+    const row = this.statements.id.get(id) as Row | undefined;
+    return Promise.resolve(row ? SqliteUserReads.toResult(row) : null);
+  }
+
+  findBy(column: LookupColumn, value: string): Promise<UserWithGroups[]> {
+    const rows = this.statements[column].all(value) as Row[];
+    return Promise.resolve(rows.map((r) => SqliteUserReads.toResult(r)));
+  }
+
+  close(): void {
+    this.db.close();
+  }
+}
+
+class PrismaUserReads implements UserReads {
+  private readonly repo: UsersRepository;
+
+  constructor(handle: DatabaseHandle) {
+    this.repo = new UsersRepository(handle);
+  }
+
+  async get(id: string): Promise<UserWithGroups | null> {
+    const stored = await this.repo.get(id);
+    if (!stored) return null;
+    return { stored, groups: (await this.repo.groupsOf([id])).get(id) ?? [] };
+  }
+
+  async findBy(column: LookupColumn, value: string): Promise<UserWithGroups[]> {
+    const stored = await this.repo.page({ column, op: 'eq', value }, null, 0, 10_000);
+    const groups = await this.repo.groupsOf(stored.map((s) => s.id));
+    return stored.map((s) => ({ stored: s, groups: groups.get(s.id) ?? [] }));
+  }
+
+  close(): void {}
+}
+
+export function createUserReads(handle: DatabaseHandle): UserReads {
+  return handle.provider === 'sqlite' ? new SqliteUserReads(sqlitePath(handle.url)) : new PrismaUserReads(handle);
+}
