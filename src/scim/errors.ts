@@ -42,10 +42,15 @@ export interface ScimErrorBody {
 }
 
 export function toErrorBody(err: ScimError): ScimErrorBody {
-  const body: ScimErrorBody = { schemas: [ERROR_URN], status: String(err.status), detail: err.detail || 'Error' };
+  const body: ScimErrorBody = {
+    schemas: [ERROR_URN],
+    status: String(err.status),
+    detail: err.detail || 'Error',
+  };
   if (err.scimType) body.scimType = err.scimType;
   return body;
 }
 
 /** Shorthands for the 400s the engine raises most. */
-export const badRequest = (scimType: ScimType, detail: string): ScimError => new ScimError(400, scimType, detail);
+export const badRequest = (scimType: ScimType, detail: string): ScimError =>
+  new ScimError(400, scimType, detail);

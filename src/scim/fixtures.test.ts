@@ -34,13 +34,18 @@ const IDS: Record<string, string> = {
   '{otherId}': 'user-0901',
 };
 const substitute = <T>(value: T): T =>
-  JSON.parse(JSON.stringify(value).replace(/\{(uid|gid|u1|u2|u3|managerId|otherId)\}/g, (m) => IDS[m] as string)) as T;
+  JSON.parse(
+    JSON.stringify(value).replace(/\{(uid|gid|u1|u2|u3|managerId|otherId)\}/g, (m) => IDS[m] as string),
+  ) as T;
 
 const dir = new URL('../../test/fixtures/idp/', import.meta.url);
 const fixtures: [string, Fixture][] = ['okta', 'entra'].flatMap((vendor) =>
   readdirSync(new URL(`${vendor}/`, dir))
     .filter((f) => f.endsWith('.json'))
-    .map((f): [string, Fixture] => [`${vendor}/${f}`, substitute(JSON.parse(readFileSync(new URL(`${vendor}/${f}`, dir), 'utf8')) as Fixture)]),
+    .map((f): [string, Fixture] => [
+      `${vendor}/${f}`,
+      substitute(JSON.parse(readFileSync(new URL(`${vendor}/${f}`, dir), 'utf8')) as Fixture),
+    ]),
 );
 
 /** Reads `a.b`, `a[0].b` and `<urn>.attr.sub` from a rendered resource. */
@@ -77,7 +82,13 @@ const seedUser = (bare: boolean) =>
         },
   );
 
-const stored = (id: string, doc: object) => ({ id, data: doc as Record<string, unknown>, version: 2, createdAt: new Date(0), updatedAt: new Date() });
+const stored = (id: string, doc: object) => ({
+  id,
+  data: doc as Record<string, unknown>,
+  version: 2,
+  createdAt: new Date(0),
+  updatedAt: new Date(),
+});
 
 describe.each(fixtures)('%s', (_file, fx) => {
   it(`${fx.case} (${fx.level}) — ${fx.source}`, () => {
@@ -98,10 +109,15 @@ describe.each(fixtures)('%s', (_file, fx) => {
       members = { replaceAll: out.members, add: [], remove: [] };
       resource = renderGroup(stored(IDS['{gid}'] as string, out.doc), [], 'https://h/scim/v2');
     } else {
-      resource = renderUser(stored(IDS['{uid}'] as string, normalizeUserInput(body)), [], 'https://h/scim/v2');
+      resource = renderUser(
+        stored(IDS['{uid}'] as string, normalizeUserInput(body)),
+        [],
+        'https://h/scim/v2',
+      );
     }
 
-    for (const [p, value] of Object.entries(fx.expect.equals ?? {})) expect(read(resource, p), p).toEqual(value);
+    for (const [p, value] of Object.entries(fx.expect.equals ?? {}))
+      expect(read(resource, p), p).toEqual(value);
     for (const p of fx.expect.absent ?? []) expect(read(resource, p), p).toBeUndefined();
     for (const key of fx.expect.absentKeys ?? []) expect(Object.keys(resource)).not.toContain(key);
     if (fx.expect.members) {

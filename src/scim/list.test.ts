@@ -6,7 +6,13 @@ const limits = { maxResults: 200, defaultCount: 100 };
 
 describe('listResponse (CE-3)', () => {
   it('integers, Resources always present, itemsPerPage = returned count', () => {
-    expect(listResponse([], 0)).toEqual({ schemas: [URN.ListResponse], totalResults: 0, startIndex: 1, itemsPerPage: 0, Resources: [] });
+    expect(listResponse([], 0)).toEqual({
+      schemas: [URN.ListResponse],
+      totalResults: 0,
+      startIndex: 1,
+      itemsPerPage: 0,
+      Resources: [],
+    });
     expect(listResponse([{ id: 'a' }], 250, 101)).toEqual({
       schemas: [URN.ListResponse],
       totalResults: 250,
@@ -20,7 +26,11 @@ describe('listResponse (CE-3)', () => {
 describe('parseListParams', () => {
   it('RP-01 defaults', () => {
     expect(parseListParams({}, limits)).toEqual({ startIndex: 1, count: 100, sortOrder: 'ascending' });
-    expect(parseListParams(undefined, { maxResults: 50 })).toEqual({ startIndex: 1, count: 50, sortOrder: 'ascending' });
+    expect(parseListParams(undefined, { maxResults: 50 })).toEqual({
+      startIndex: 1,
+      count: 50,
+      sortOrder: 'ascending',
+    });
   });
 
   it.each([
@@ -36,9 +46,14 @@ describe('parseListParams', () => {
     expect(parseListParams(query, limits)).toMatchObject({ startIndex, count });
   });
 
-  it.each([{ startIndex: 'abc' }, { count: '1.5' }, { count: 'ten' }, { startIndex: {} }])('RP-08 %j → 400 invalidValue', (query) => {
-    expect(() => parseListParams(query, limits)).toThrowError(expect.objectContaining({ status: 400, scimType: 'invalidValue' }));
-  });
+  it.each([{ startIndex: 'abc' }, { count: '1.5' }, { count: 'ten' }, { startIndex: {} }])(
+    'RP-08 %j → 400 invalidValue',
+    (query) => {
+      expect(() => parseListParams(query, limits)).toThrowError(
+        expect.objectContaining({ status: 400, scimType: 'invalidValue' }),
+      );
+    },
+  );
 
   it('parses the filter (Entra + and raw quotes already decoded or not)', () => {
     const p = parseListParams({ filter: 'userName+eq+"x@y"' }, limits);
@@ -58,13 +73,23 @@ describe('parseListParams', () => {
       sortBy: 'userName',
       sortOrder: 'descending',
     });
-    expect(() => parseListParams({ sortOrder: 'up' }, limits)).toThrowError(expect.objectContaining({ scimType: 'invalidValue' }));
+    expect(() => parseListParams({ sortOrder: 'up' }, limits)).toThrowError(
+      expect.objectContaining({ scimType: 'invalidValue' }),
+    );
   });
 
   it('attributes and excludedAttributes from a comma list or an array (/.search)', () => {
-    expect(parseListParams({ attributes: 'userName, emails' }, limits).attributes).toEqual(['userName', 'emails']);
-    expect(parseListParams({ attributes: ['displayName', 'userName'] }, limits).attributes).toEqual(['displayName', 'userName']);
-    expect(parseListParams({ excludedAttributes: 'members' }, limits).excludedAttributes).toEqual(['members']);
+    expect(parseListParams({ attributes: 'userName, emails' }, limits).attributes).toEqual([
+      'userName',
+      'emails',
+    ]);
+    expect(parseListParams({ attributes: ['displayName', 'userName'] }, limits).attributes).toEqual([
+      'displayName',
+      'userName',
+    ]);
+    expect(parseListParams({ excludedAttributes: 'members' }, limits).excludedAttributes).toEqual([
+      'members',
+    ]);
   });
 
   it('RS-01 a SearchRequest body', () => {
@@ -78,17 +103,26 @@ describe('parseListParams', () => {
       },
       limits,
     );
-    expect(p).toMatchObject({ startIndex: 1, count: 10, attributes: ['displayName', 'userName'], filterText: 'displayName sw "Seed"' });
+    expect(p).toMatchObject({
+      startIndex: 1,
+      count: 10,
+      attributes: ['displayName', 'userName'],
+      filterText: 'displayName sw "Seed"',
+    });
   });
 
   it('EG-13 unknown parameters are ignored; keys are case-insensitive', () => {
-    expect(parseListParams({ aadOptscim062020: '', StartIndex: '3' }, limits)).toMatchObject({ startIndex: 3 });
+    expect(parseListParams({ aadOptscim062020: '', StartIndex: '3' }, limits)).toMatchObject({
+      startIndex: 3,
+    });
   });
 });
 
 describe('assertNoDiscoveryFilter (D-06)', () => {
   it('403 with a filter, nothing otherwise', () => {
-    expect(() => assertNoDiscoveryFilter({ filter: 'id eq "x"' })).toThrowError(expect.objectContaining({ status: 403 }));
+    expect(() => assertNoDiscoveryFilter({ filter: 'id eq "x"' })).toThrowError(
+      expect.objectContaining({ status: 403 }),
+    );
     expect(() => assertNoDiscoveryFilter({ startIndex: '1', count: '10' })).not.toThrow();
   });
 });

@@ -15,7 +15,12 @@ export interface ListResponse<T> {
 }
 
 /** CE-3: integers, `Resources` always present; `itemsPerPage` is the number returned (EN-06, RFC §3.4.2). */
-export function listResponse<T>(resources: T[], totalResults: number, startIndex = 1, itemsPerPage = resources.length): ListResponse<T> {
+export function listResponse<T>(
+  resources: T[],
+  totalResults: number,
+  startIndex = 1,
+  itemsPerPage = resources.length,
+): ListResponse<T> {
   return {
     schemas: [URN.ListResponse],
     totalResults: Math.trunc(totalResults),
@@ -60,9 +65,15 @@ function single(query: QueryLike, name: string): unknown {
 function integer(query: QueryLike, name: string): number | undefined {
   const raw = single(query, name);
   if (raw === undefined || raw === null || raw === '') return undefined;
-  const n = typeof raw === 'number' ? raw : typeof raw === 'string' && /^\s*[+-]?\d+\s*$/.test(raw) ? Number(raw) : NaN;
+  const n =
+    typeof raw === 'number'
+      ? raw
+      : typeof raw === 'string' && /^\s*[+-]?\d+\s*$/.test(raw)
+        ? Number(raw)
+        : NaN;
   // RP-08: non-numeric paging values → 400 invalidValue (never a 500).
-  if (!Number.isFinite(n)) throw badRequest('invalidValue', `'${name}' must be an integer, found ${JSON.stringify(raw)}`);
+  if (!Number.isFinite(n))
+    throw badRequest('invalidValue', `'${name}' must be an integer, found ${JSON.stringify(raw)}`);
   return Math.trunc(n);
 }
 
@@ -70,7 +81,8 @@ function attributeList(query: QueryLike, name: string): string[] | undefined {
   const raw = single(query, name);
   if (raw === undefined || raw === null) return undefined;
   const parts = (Array.isArray(raw) ? raw : [raw]).flatMap((p) => {
-    if (typeof p !== 'string') throw badRequest('invalidValue', `'${name}' must be a comma-separated list of attribute names`);
+    if (typeof p !== 'string')
+      throw badRequest('invalidValue', `'${name}' must be a comma-separated list of attribute names`);
     return p.split(',');
   });
   const list = parts.map((s) => s.trim()).filter(Boolean);
@@ -83,7 +95,8 @@ function attributeList(query: QueryLike, name: string): string[] | undefined {
  * garbage paging/sort values and 400 invalidFilter for a malformed filter.
  */
 export function parseListParams(query: unknown, limits: ListLimits): ListParams {
-  const q: QueryLike = typeof query === 'object' && query !== null && !Array.isArray(query) ? (query as QueryLike) : {};
+  const q: QueryLike =
+    typeof query === 'object' && query !== null && !Array.isArray(query) ? (query as QueryLike) : {};
   const maxResults = Math.max(0, Math.trunc(limits.maxResults));
   const startIndex = Math.max(1, integer(q, 'startIndex') ?? 1);
   const requested = integer(q, 'count') ?? limits.defaultCount ?? maxResults;
@@ -109,7 +122,10 @@ export function parseListParams(query: unknown, limits: ListLimits): ListParams 
   if (sortOrder !== undefined && sortOrder !== null && sortOrder !== '') {
     const lower = typeof sortOrder === 'string' ? sortOrder.trim().toLowerCase() : '';
     if (lower !== 'ascending' && lower !== 'descending')
-      throw badRequest('invalidValue', `'sortOrder' must be "ascending" or "descending", found ${JSON.stringify(sortOrder)}`);
+      throw badRequest(
+        'invalidValue',
+        `'sortOrder' must be "ascending" or "descending", found ${JSON.stringify(sortOrder)}`,
+      );
     params.sortOrder = lower;
   }
 
@@ -127,5 +143,6 @@ export function parseListParams(query: unknown, limits: ListLimits): ListParams 
 export function assertNoDiscoveryFilter(query: unknown): void {
   if (typeof query !== 'object' || query === null) return;
   const key = Object.keys(query).find((k) => k.toLowerCase() === 'filter');
-  if (key !== undefined) throw new ScimError(403, undefined, 'Filtering is not supported on discovery endpoints');
+  if (key !== undefined)
+    throw new ScimError(403, undefined, 'Filtering is not supported on discovery endpoints');
 }

@@ -30,9 +30,13 @@ describe('project: attributes (RP-09)', () => {
   });
 
   it('URN-qualified attributes and whole extensions', () => {
-    expect(project(bjensen, { attributes: `${E}:employeeNumber` }, 'User')[E]).toEqual({ employeeNumber: '701984' });
+    expect(project(bjensen, { attributes: `${E}:employeeNumber` }, 'User')[E]).toEqual({
+      employeeNumber: '701984',
+    });
     expect(project(bjensen, { attributes: E }, 'User')[E]).toEqual({ employeeNumber: '701984' });
-    expect(project(bjensen, { attributes: `${URN.User}:userName` }, 'User').userName).toBe('bjensen@example.com');
+    expect(project(bjensen, { attributes: `${URN.User}:userName` }, 'User').userName).toBe(
+      'bjensen@example.com',
+    );
   });
 
   it('meta sub-attributes can be requested', () => {
@@ -43,7 +47,12 @@ describe('project: attributes (RP-09)', () => {
   });
 
   it('unknown attributes are ignored', () => {
-    expect(Object.keys(project(bjensen, { attributes: 'nope,userName' }, 'User')).sort()).toEqual(['id', 'meta', 'schemas', 'userName']);
+    expect(Object.keys(project(bjensen, { attributes: 'nope,userName' }, 'User')).sort()).toEqual([
+      'id',
+      'meta',
+      'schemas',
+      'userName',
+    ]);
   });
 });
 
@@ -63,7 +72,11 @@ describe('project: excludedAttributes (RP-10, EG-03)', () => {
   });
 
   it('EG-03 excludedAttributes=members on groups', () => {
-    const g = renderGroup({ id: 'g', data: { displayName: 'G' }, version: 1, createdAt: new Date(), updatedAt: new Date() }, [{ value: 'u' }], 'https://h');
+    const g = renderGroup(
+      { id: 'g', data: { displayName: 'G' }, version: 1, createdAt: new Date(), updatedAt: new Date() },
+      [{ value: 'u' }],
+      'https://h',
+    );
     const out = project(g, { excludedAttributes: 'members' }, 'Group');
     expect(out).not.toHaveProperty('members');
     expect(out.displayName).toBe('G');
@@ -76,7 +89,10 @@ describe('project: excludedAttributes (RP-10, EG-03)', () => {
 
 describe('compareBy (RS-03)', () => {
   const keys = (sortBy: string, order?: 'ascending' | 'descending') =>
-    [...rfUsers].map((u) => u.resource).sort(compareBy(sortBy, order, 'User')).map((r) => r.id);
+    [...rfUsers]
+      .map((u) => u.resource)
+      .sort(compareBy(sortBy, order, 'User'))
+      .map((r) => r.id);
 
   it('userName ascending and descending, case-insensitive', () => {
     // bjensen, jsmith, Mo'Malley (upper-case M sorts with m), quoted, seed
@@ -96,7 +112,9 @@ describe('compareBy (RS-03)', () => {
   });
 
   it('unknown or complex sortBy → 400 invalidValue', () => {
-    expect(() => compareBy('nope', undefined, 'User')).toThrowError(expect.objectContaining({ status: 400, scimType: 'invalidValue' }));
+    expect(() => compareBy('nope', undefined, 'User')).toThrowError(
+      expect.objectContaining({ status: 400, scimType: 'invalidValue' }),
+    );
     expect(() => compareBy('name', undefined, 'User')).toThrowError(expect.objectContaining({ status: 400 }));
   });
 });

@@ -4,7 +4,13 @@
  */
 import { badRequest } from './errors.js';
 import { isPresent, readAttr } from './filter/match.js';
-import { findAttribute, findExtension, topLevelAttributes, type AttrNode, type ResourceTypeName } from './schemas.js';
+import {
+  findAttribute,
+  findExtension,
+  topLevelAttributes,
+  type AttrNode,
+  type ResourceTypeName,
+} from './schemas.js';
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -47,7 +53,9 @@ function buildSelection(resourceType: ResourceTypeName, paths: string[]): Map<st
     }
     const resolved = findAttribute(resourceType, path);
     if (!resolved) continue;
-    const keys = resolved.attr.extension ? [resolved.attr.schemaUrn, resolved.attr.name] : [resolved.attr.name];
+    const keys = resolved.attr.extension
+      ? [resolved.attr.schemaUrn, resolved.attr.name]
+      : [resolved.attr.name];
     if (resolved.sub) keys.push(resolved.sub.name);
     select(root, keys);
   }
@@ -132,7 +140,8 @@ export function compareBy(
   if (!resolved) throw badRequest('invalidValue', `Cannot sort by unknown attribute '${sortBy}'`);
   const { attr, sub } = resolved;
   const leaf = sub ?? (attr.def.type === 'complex' ? attr.subs?.get('value') : attr);
-  if (!leaf || leaf.def.type === 'complex') throw badRequest('invalidValue', `Cannot sort by complex attribute '${sortBy}'`);
+  if (!leaf || leaf.def.type === 'complex')
+    throw badRequest('invalidValue', `Cannot sort by complex attribute '${sortBy}'`);
   const subName = sub?.name ?? (attr.def.type === 'complex' ? 'value' : undefined);
 
   const keyOf = (resource: Obj): SortKey => {

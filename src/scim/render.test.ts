@@ -7,7 +7,13 @@ const BASE = 'https://bridge.example.test/scim/v2/';
 const created = new Date('2026-01-01T00:00:00.000Z');
 const updated = new Date('2026-02-01T10:00:00.000Z');
 
-const storedUser = (data: Record<string, unknown>) => ({ id: 'u-1', data: JSON.stringify(data), version: 7, createdAt: created, updatedAt: updated });
+const storedUser = (data: Record<string, unknown>) => ({
+  id: 'u-1',
+  data: JSON.stringify(data),
+  version: 7,
+  createdAt: created,
+  updatedAt: updated,
+});
 
 describe('renderUser', () => {
   it('adds id, schemas, meta (absolute location, weak version) and computed groups; never password', () => {
@@ -22,7 +28,14 @@ describe('renderUser', () => {
       userName: 'a@x',
       active: true,
       name: { givenName: 'A' },
-      groups: [{ value: 'g-1', $ref: 'https://bridge.example.test/scim/v2/Groups/g-1', type: 'direct', display: 'Admins' }],
+      groups: [
+        {
+          value: 'g-1',
+          $ref: 'https://bridge.example.test/scim/v2/Groups/g-1',
+          type: 'direct',
+          display: 'Admins',
+        },
+      ],
       meta: {
         resourceType: 'User',
         created: '2026-01-01T00:00:00.000Z',
@@ -35,15 +48,18 @@ describe('renderUser', () => {
   });
 
   it('RM-09 lists the enterprise URN only when extension data is present', () => {
-    expect(renderUser(storedUser({ userName: 'a', [URN.EnterpriseUser]: { department: 'D' } }), [], BASE).schemas).toEqual([
-      URN.User,
-      URN.EnterpriseUser,
-    ]);
+    expect(
+      renderUser(storedUser({ userName: 'a', [URN.EnterpriseUser]: { department: 'D' } }), [], BASE).schemas,
+    ).toEqual([URN.User, URN.EnterpriseUser]);
     expect(renderUser(storedUser({ userName: 'a' }), [], BASE).schemas).toEqual([URN.User]);
   });
 
   it('CE-5 omits null/empty values from older rows; active defaults to true; accepts parsed data', () => {
-    const out = renderUser({ ...storedUser({}), data: { userName: 'a', title: null, nickName: '', emails: [] } }, [], BASE);
+    const out = renderUser(
+      { ...storedUser({}), data: { userName: 'a', title: null, nickName: '', emails: [] } },
+      [],
+      BASE,
+    );
     expect(out).not.toHaveProperty('title');
     expect(out).not.toHaveProperty('nickName');
     expect(out).not.toHaveProperty('emails');
@@ -77,10 +93,23 @@ describe('renderUser', () => {
 });
 
 describe('renderGroup', () => {
-  const stored = { id: 'g-1', data: '{"displayName":"Test SCIMv2","externalId":"e"}', version: 1, createdAt: created, updatedAt: created };
+  const stored = {
+    id: 'g-1',
+    data: '{"displayName":"Test SCIMv2","externalId":"e"}',
+    version: 1,
+    createdAt: created,
+    updatedAt: created,
+  };
 
   it('renders members with $ref and type, or omits the key when members are not loaded (EG-03)', () => {
-    const out = renderGroup(stored, [{ value: 'u-1', display: 'A' }, { value: 'g-2', type: 'Group' }], BASE);
+    const out = renderGroup(
+      stored,
+      [
+        { value: 'u-1', display: 'A' },
+        { value: 'g-2', type: 'Group' },
+      ],
+      BASE,
+    );
     expect(out).toEqual({
       schemas: [URN.Group],
       id: 'g-1',

@@ -27,7 +27,8 @@ export interface MemberRef {
   type?: 'User' | 'Group';
 }
 
-const trimSlash = (baseUrl: string): string => (baseUrl.endsWith('/') ? baseUrl.replace(/\/+$/, '') : baseUrl);
+const trimSlash = (baseUrl: string): string =>
+  baseUrl.endsWith('/') ? baseUrl.replace(/\/+$/, '') : baseUrl;
 
 /** RFC 7644 §3.14 weak entity tag, also used as `meta.version` (catalog RM-04). */
 export function etagOf(version: number): string {
@@ -96,7 +97,11 @@ export function renderGroup(stored: StoredResource, members: MemberRef[] | undef
   if (members !== undefined)
     out.members = members.map((m) => {
       const type = m.type ?? 'User';
-      const ref: Obj = { value: m.value, $ref: `${base}/${type === 'Group' ? 'Groups' : 'Users'}/${m.value}`, type };
+      const ref: Obj = {
+        value: m.value,
+        $ref: `${base}/${type === 'Group' ? 'Groups' : 'Users'}/${m.value}`,
+        type,
+      };
       if (m.display !== undefined) ref.display = m.display;
       return ref;
     });

@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { ScimError } from './errors.js';
-import { groupColumns, normalizeGroupInput, normalizeUserInput, primaryEmail, userColumns } from './resources.js';
+import {
+  groupColumns,
+  normalizeGroupInput,
+  normalizeUserInput,
+  primaryEmail,
+  userColumns,
+} from './resources.js';
 import { URN } from './schemas.js';
 
 const E = URN.EnterpriseUser;
@@ -42,7 +48,9 @@ describe('normalizeUserInput', () => {
   });
 
   it('OK-07 / RE-07 ignores id and meta in the body', () => {
-    expect(normalizeUserInput({ schemas: [URN.User], id: 'other', userName: 'u', meta: { resourceType: 'User' } })).toEqual({ userName: 'u' });
+    expect(
+      normalizeUserInput({ schemas: [URN.User], id: 'other', userName: 'u', meta: { resourceType: 'User' } }),
+    ).toEqual({ userName: 'u' });
   });
 
   it('EN-03 nulls are unassigned; the typo URN is tolerated; values are stored verbatim', () => {
@@ -73,7 +81,12 @@ describe('normalizeUserInput', () => {
   });
 
   it('EN-02 enterprise URN in schemas without data, empty roles accepted', () => {
-    const doc = normalizeUserInput({ schemas: [URN.User, E], userName: 'x', roles: [], meta: { resourceType: 'User' } });
+    const doc = normalizeUserInput({
+      schemas: [URN.User, E],
+      userName: 'x',
+      roles: [],
+      meta: { resourceType: 'User' },
+    });
     expect(doc).toEqual({ userName: 'x' });
   });
 
@@ -102,21 +115,28 @@ describe('normalizeUserInput', () => {
   });
 
   it('EN-22 enterprise manager as a bare string on create; flat URN keys are accepted', () => {
-    expect(normalizeUserInput({ userName: 'u', [E]: { manager: 'myuser' } })[E]).toEqual({ manager: { value: 'myuser' } });
-    expect(normalizeUserInput({ userName: 'u', [`${E}:department`]: 'Sales' })[E]).toEqual({ department: 'Sales' });
+    expect(normalizeUserInput({ userName: 'u', [E]: { manager: 'myuser' } })[E]).toEqual({
+      manager: { value: 'myuser' },
+    });
+    expect(normalizeUserInput({ userName: 'u', [`${E}:department`]: 'Sales' })[E]).toEqual({
+      department: 'Sales',
+    });
   });
 
   it('RE-04 unknown attributes are ignored', () => {
-    expect(normalizeUserInput({ userName: 'u', adreses: [{ x: 1 }], name: { nope: 'x', givenName: 'G' } })).toEqual({
+    expect(
+      normalizeUserInput({ userName: 'u', adreses: [{ x: 1 }], name: { nope: 'x', givenName: 'G' } }),
+    ).toEqual({
       userName: 'u',
       name: { givenName: 'G' },
     });
   });
 
   it('EN-34 values are preserved verbatim', () => {
-    expect(normalizeUserInput({ userName: 'u', phoneNumbers: [{ type: 'work', value: '55555555555' }] }).phoneNumbers).toEqual([
-      { type: 'work', value: '55555555555' },
-    ]);
+    expect(
+      normalizeUserInput({ userName: 'u', phoneNumbers: [{ type: 'work', value: '55555555555' }] })
+        .phoneNumbers,
+    ).toEqual([{ type: 'work', value: '55555555555' }]);
   });
 
   it.each([
@@ -132,7 +152,11 @@ describe('normalizeUserInput', () => {
     ['text', 'invalidSyntax', /JSON object/],
     [[], 'invalidSyntax', /JSON object/],
   ])('RE-01/RE-03 rejects %j', (body, scimType, detail) => {
-    expect(error(() => normalizeUserInput(body))).toMatchObject({ status: 400, scimType, detail: expect.stringMatching(detail) });
+    expect(error(() => normalizeUserInput(body))).toMatchObject({
+      status: 400,
+      scimType,
+      detail: expect.stringMatching(detail),
+    });
   });
 });
 
@@ -152,12 +176,18 @@ describe('normalizeGroupInput', () => {
         displayName: 'displayName',
         meta: { resourceType: 'Group' },
       }),
-    ).toEqual({ doc: { externalId: '8aa1a0c0-c4c3-4bc0-b4a5-2ef676900159', displayName: 'displayName' }, members: [] });
+    ).toEqual({
+      doc: { externalId: '8aa1a0c0-c4c3-4bc0-b4a5-2ef676900159', displayName: 'displayName' },
+      members: [],
+    });
   });
 
   it('OG-10 members become ids, de-duplicated', () => {
     expect(
-      normalizeGroupInput({ displayName: 'G', members: [{ value: 'u1', display: 'a' }, { value: 'u2' }, { value: 'u1' }] }).members,
+      normalizeGroupInput({
+        displayName: 'G',
+        members: [{ value: 'u1', display: 'a' }, { value: 'u2' }, { value: 'u1' }],
+      }).members,
     ).toEqual(['u1', 'u2']);
   });
 
@@ -166,19 +196,33 @@ describe('normalizeGroupInput', () => {
     [{ displayName: 'G', members: [{ display: 'x' }] }, /value/],
     [{ displayName: 'G', members: ['u1'] }, /expected an object/],
   ])('rejects %j with 400 invalidValue', (body, detail) => {
-    expect(error(() => normalizeGroupInput(body))).toMatchObject({ status: 400, scimType: 'invalidValue', detail: expect.stringMatching(detail) });
+    expect(error(() => normalizeGroupInput(body))).toMatchObject({
+      status: 400,
+      scimType: 'invalidValue',
+      detail: expect.stringMatching(detail),
+    });
   });
 });
 
 describe('column helpers', () => {
   it('primaryEmail: primary, else first, else userName', () => {
-    expect(primaryEmail({ userName: 'U', emails: [{ value: 'a' }, { value: 'b', primary: true }] })).toBe('b');
+    expect(primaryEmail({ userName: 'U', emails: [{ value: 'a' }, { value: 'b', primary: true }] })).toBe(
+      'b',
+    );
     expect(primaryEmail({ userName: 'U', emails: [{ value: 'a' }, { value: 'b' }] })).toBe('a');
     expect(primaryEmail({ userName: 'U' })).toBe('U');
   });
 
   it('userColumns / groupColumns', () => {
-    expect(userColumns({ userName: 'Bob@X', emails: [{ value: 'B@X.com' }], externalId: 'E', displayName: 'D', active: false })).toEqual({
+    expect(
+      userColumns({
+        userName: 'Bob@X',
+        emails: [{ value: 'B@X.com' }],
+        externalId: 'E',
+        displayName: 'D',
+        active: false,
+      }),
+    ).toEqual({
       userName: 'Bob@X',
       userNameLower: 'bob@x',
       externalId: 'E',
@@ -186,7 +230,12 @@ describe('column helpers', () => {
       emailLower: 'b@x.com',
       active: false,
     });
-    expect(userColumns({ userName: 'u' })).toMatchObject({ externalId: null, displayName: null, emailLower: 'u', active: true });
+    expect(userColumns({ userName: 'u' })).toMatchObject({
+      externalId: null,
+      displayName: null,
+      emailLower: 'u',
+      active: true,
+    });
     expect(groupColumns({ displayName: 'Test SCIMv2' })).toEqual({
       displayName: 'Test SCIMv2',
       displayNameLower: 'test scimv2',

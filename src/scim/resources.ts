@@ -36,11 +36,16 @@ function checkSchemas(resourceType: ResourceTypeName, body: Obj): void {
   const own = (resourceType === 'User' ? URN.User : URN.Group).toLowerCase();
   const other = (resourceType === 'User' ? URN.Group : URN.User).toLowerCase();
   if (!lower.includes(own) && lower.includes(other))
-    throw badRequest('invalidSyntax', `'schemas' must contain ${resourceType === 'User' ? URN.User : URN.Group}`);
+    throw badRequest(
+      'invalidSyntax',
+      `'schemas' must contain ${resourceType === 'User' ? URN.User : URN.Group}`,
+    );
 }
 
 function setExtensionValue(doc: Obj, urn: string, attr: AttrNode, value: unknown): void {
-  const ext = (isObj(doc[urn]) ? doc[urn] : (doc[urn] = {})) as Obj;
+  const existing = doc[urn];
+  const ext: Obj = isObj(existing) ? existing : {};
+  doc[urn] = ext;
   ext[attr.name] = value;
 }
 
@@ -75,7 +80,12 @@ export function normalizeResource(resourceType: ResourceTypeName, body: unknown)
     // A fully qualified extension attribute used as a top-level key (`"urn:…:2.0:User:department": "x"`).
     if (/^urn:/i.test(key)) {
       const resolved = findAttribute(resourceType, key);
-      if (resolved && !resolved.sub && resolved.attr.extension && resolved.attr.def.mutability !== 'readOnly') {
+      if (
+        resolved &&
+        !resolved.sub &&
+        resolved.attr.extension &&
+        resolved.attr.def.mutability !== 'readOnly'
+      ) {
         const v = coerceAttribute(resolved.attr, raw, key);
         if (v !== undefined) setExtensionValue(doc, resolved.attr.schemaUrn, resolved.attr, v);
       }
@@ -121,7 +131,9 @@ export function memberIds(members: unknown): string[] {
 /** The user's primary email, else the first one, else the userName (the `emailLower` column source). */
 export function primaryEmail(doc: Obj): string | undefined {
   const emails = Array.isArray(doc.emails) ? (doc.emails as unknown[]).filter(isObj) : [];
-  const chosen = emails.find((e) => e.primary === true && typeof e.value === 'string') ?? emails.find((e) => typeof e.value === 'string');
+  const chosen =
+    emails.find((e) => e.primary === true && typeof e.value === 'string') ??
+    emails.find((e) => typeof e.value === 'string');
   if (chosen) return chosen.value as string;
   return typeof doc.userName === 'string' ? doc.userName : undefined;
 }
@@ -154,7 +166,11 @@ export function userColumns(doc: Obj): {
 }
 
 /** The indexed columns the store keeps for a group document. */
-export function groupColumns(doc: Obj): { displayName: string; displayNameLower: string; externalId: string | null } {
+export function groupColumns(doc: Obj): {
+  displayName: string;
+  displayNameLower: string;
+  externalId: string | null;
+} {
   const displayName = String(doc.displayName);
   return {
     displayName,

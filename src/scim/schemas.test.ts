@@ -34,19 +34,33 @@ describe('findAttribute', () => {
   });
 
   it('characteristics', () => {
-    expect(findAttribute('User', 'userName')?.attr.def).toMatchObject({ caseExact: false, required: true, uniqueness: 'server' });
+    expect(findAttribute('User', 'userName')?.attr.def).toMatchObject({
+      caseExact: false,
+      required: true,
+      uniqueness: 'server',
+    });
     expect(findAttribute('User', 'externalId')?.attr.def.caseExact).toBe(true);
-    expect(findAttribute('User', 'id')?.attr.def).toMatchObject({ caseExact: true, mutability: 'readOnly', returned: 'always' });
-    expect(findAttribute('User', 'password')?.attr.def).toMatchObject({ mutability: 'writeOnly', returned: 'never' });
+    expect(findAttribute('User', 'id')?.attr.def).toMatchObject({
+      caseExact: true,
+      mutability: 'readOnly',
+      returned: 'always',
+    });
+    expect(findAttribute('User', 'password')?.attr.def).toMatchObject({
+      mutability: 'writeOnly',
+      returned: 'never',
+    });
     expect(findAttribute('User', 'groups')?.attr.def.mutability).toBe('readOnly');
     expect(findAttribute('User', `${URN.EnterpriseUser}:department`)?.attr.extension).toBe(true);
     expect(findAttribute('Group', 'displayName')?.attr.def.caseExact).toBe(false);
     expect(findAttribute('Group', 'members.value')?.sub?.name).toBe('value');
   });
 
-  it.each(['nope', 'name.nope', 'userName.x', '', `${URN.EnterpriseUser}:userName`, 'urn:x:y:thing'])('unknown: %j', (path) => {
-    expect(findAttribute('User', path)).toBeUndefined();
-  });
+  it.each(['nope', 'name.nope', 'userName.x', '', `${URN.EnterpriseUser}:userName`, 'urn:x:y:thing'])(
+    'unknown: %j',
+    (path) => {
+      expect(findAttribute('User', path)).toBeUndefined();
+    },
+  );
 
   it('group attributes are separate from user attributes', () => {
     expect(findAttribute('Group', 'userName')).toBeUndefined();
@@ -65,9 +79,14 @@ describe('discovery documents (catalog §1)', () => {
       changePassword: { supported: false },
       sort: { supported: true },
       etag: { supported: true },
-      meta: { resourceType: 'ServiceProviderConfig', location: 'https://bridge.example.test/scim/v2/ServiceProviderConfig' },
+      meta: {
+        resourceType: 'ServiceProviderConfig',
+        location: 'https://bridge.example.test/scim/v2/ServiceProviderConfig',
+      },
     });
-    expect(spc.authenticationSchemes).toEqual([expect.objectContaining({ type: 'oauthbearertoken', name: 'OAuth Bearer Token', primary: true })]);
+    expect(spc.authenticationSchemes).toEqual([
+      expect.objectContaining({ type: 'oauthbearertoken', name: 'OAuth Bearer Token', primary: true }),
+    ]);
   });
 
   it('D-02/D-03 ResourceTypes: User first with the enterprise extension; lookup by id', () => {
@@ -78,7 +97,10 @@ describe('discovery documents (catalog §1)', () => {
       id: 'User',
       schema: URN.User,
       schemaExtensions: [{ schema: URN.EnterpriseUser, required: false }],
-      meta: { resourceType: 'ResourceType', location: 'https://bridge.example.test/scim/v2/ResourceTypes/User' },
+      meta: {
+        resourceType: 'ResourceType',
+        location: 'https://bridge.example.test/scim/v2/ResourceTypes/User',
+      },
     });
     expect(resourceTypeById(BASE, 'Group')?.schema).toBe(URN.Group);
     expect(resourceTypeById(BASE, 'Nope')).toBeUndefined();
@@ -90,7 +112,9 @@ describe('discovery documents (catalog §1)', () => {
     for (const d of docs) {
       expect(d.schemas).toEqual([URN.Schema]);
       expect(typeof d.name).toBe('string');
-      expect((d.meta as Record<string, unknown>).location).toBe(`https://bridge.example.test/scim/v2/Schemas/${d.id as string}`);
+      expect((d.meta as Record<string, unknown>).location).toBe(
+        `https://bridge.example.test/scim/v2/Schemas/${d.id as string}`,
+      );
       expect(JSON.stringify(d)).not.toContain('null');
     }
     expect(JSON.stringify(docs[0])).toContain('User Account'); // MS-POSTMAN "Get Schemas"
@@ -106,7 +130,10 @@ describe('discovery documents (catalog §1)', () => {
       returned: 'default',
       uniqueness: 'server',
     });
-    expect(attrs.find((a) => a.name === 'password')).toMatchObject({ mutability: 'writeOnly', returned: 'never' });
+    expect(attrs.find((a) => a.name === 'password')).toMatchObject({
+      mutability: 'writeOnly',
+      returned: 'never',
+    });
     expect(schemaById(BASE, 'urn:nope')).toBeUndefined();
   });
 

@@ -30,14 +30,7 @@ export const URN = {
 SCIMMY.Schemas.User.definition.extend(SCIMMY.Schemas.EnterpriseUser.definition);
 
 export type AttributeType =
-  | 'string'
-  | 'boolean'
-  | 'decimal'
-  | 'integer'
-  | 'dateTime'
-  | 'reference'
-  | 'binary'
-  | 'complex';
+  'string' | 'boolean' | 'decimal' | 'integer' | 'dateTime' | 'reference' | 'binary' | 'complex';
 
 /** RFC 7643 §7 attribute characteristics, as published on /Schemas. */
 export interface AttributeDef {
@@ -80,7 +73,8 @@ interface CompiledSchema {
 // Reading scimmy's descriptions (plain JSON) into typed definitions.
 
 function asRecord(value: unknown): Record<string, unknown> {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new Error('schema: expected object');
+  if (value === null || typeof value !== 'object' || Array.isArray(value))
+    throw new Error('schema: expected object');
   return value as Record<string, unknown>;
 }
 
@@ -102,7 +96,10 @@ function toAttributeDef(raw: unknown): AttributeDef {
   return def;
 }
 
-function describe(definition: { describe(basepath?: string): unknown }): { id: string; doc: Record<string, unknown> } {
+function describe(definition: { describe(basepath?: string): unknown }): {
+  id: string;
+  doc: Record<string, unknown>;
+} {
   const doc = asRecord(JSON.parse(JSON.stringify(definition.describe('/Schemas'))));
   return { id: String(doc.id), doc };
 }
@@ -310,7 +307,10 @@ export interface ServiceProviderOptions {
 }
 
 /** catalog D-01/D-07: everything advertised here is true of this server. */
-export function serviceProviderConfig(baseUrl: string, options: ServiceProviderOptions): Record<string, unknown> {
+export function serviceProviderConfig(
+  baseUrl: string,
+  options: ServiceProviderOptions,
+): Record<string, unknown> {
   const doc: Record<string, unknown> = {
     schemas: [URN.ServiceProviderConfig],
     patch: { supported: true },
@@ -346,7 +346,14 @@ const RESOURCE_TYPES = [
     schema: URN.User,
     schemaExtensions: [{ schema: URN.EnterpriseUser, required: false }],
   },
-  { id: 'Group', name: 'Group', endpoint: '/Groups', description: 'Group', schema: URN.Group, schemaExtensions: [] },
+  {
+    id: 'Group',
+    name: 'Group',
+    endpoint: '/Groups',
+    description: 'Group',
+    schema: URN.Group,
+    schemaExtensions: [],
+  },
 ] as const;
 
 /** catalog D-02: the ResourceType documents, in ListResponse order (User first: MS-POSTMAN asserts it). */

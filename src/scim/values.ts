@@ -20,7 +20,8 @@ const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !
 const NUMBER = /^-?\d+(\.\d+)?([eE][+-]?\d+)?$/;
 
 function invalid(label: string, expected: string, value: unknown): never {
-  const shown = typeof value === 'string' ? JSON.stringify(value) : Array.isArray(value) ? 'an array' : typeof value;
+  const shown =
+    typeof value === 'string' ? JSON.stringify(value) : Array.isArray(value) ? 'an array' : typeof value;
   throw badRequest('invalidValue', `Attribute '${label}': expected ${expected}, found ${shown}`);
 }
 
@@ -41,14 +42,20 @@ export function coerceSingle(node: AttrNode, value: unknown, label: string = nod
     case 'integer':
     case 'decimal': {
       if (value === '') return undefined;
-      const n = typeof value === 'number' ? value : typeof value === 'string' && NUMBER.test(value.trim()) ? Number(value) : NaN;
+      const n =
+        typeof value === 'number'
+          ? value
+          : typeof value === 'string' && NUMBER.test(value.trim())
+            ? Number(value)
+            : NaN;
       if (!Number.isFinite(n) || (def.type === 'integer' && !Number.isInteger(n)))
         return invalid(label, def.type === 'integer' ? 'an integer' : 'a number', value);
       return n;
     }
     case 'dateTime':
       if (value === '') return undefined;
-      if (typeof value !== 'string' || Number.isNaN(Date.parse(value))) return invalid(label, 'an ISO 8601 date-time', value);
+      if (typeof value !== 'string' || Number.isNaN(Date.parse(value)))
+        return invalid(label, 'an ISO 8601 date-time', value);
       return value;
     case 'complex':
       return coerceComplex(node, value, label);
@@ -79,7 +86,12 @@ function coerceComplex(node: AttrNode, value: unknown, label: string): Obj | und
  * Coerces a full attribute value: an array for multi-valued attributes (empty → unassigned). With `allowSingle`,
  * a single element is wrapped (PATCH `add` of one email); without it a non-array is 400 invalidValue (RE-03).
  */
-export function coerceAttribute(node: AttrNode, value: unknown, label: string = node.name, allowSingle = false): unknown {
+export function coerceAttribute(
+  node: AttrNode,
+  value: unknown,
+  label: string = node.name,
+  allowSingle = false,
+): unknown {
   if (value === null || value === undefined) return undefined;
   if (!node.def.multiValued) return coerceSingle(node, value, label);
   if (!Array.isArray(value)) {
@@ -97,7 +109,8 @@ export function coerceAttribute(node: AttrNode, value: unknown, label: string = 
 /** Deep equality for JSON values (duplicate detection in multi-valued attributes, catalog RX-03). */
 export function jsonEqual(a: unknown, b: unknown): boolean {
   if (a === b) return true;
-  if (Array.isArray(a)) return Array.isArray(b) && a.length === b.length && a.every((x, i) => jsonEqual(x, b[i]));
+  if (Array.isArray(a))
+    return Array.isArray(b) && a.length === b.length && a.every((x, i) => jsonEqual(x, b[i]));
   if (isObj(a) && isObj(b)) {
     const ka = Object.keys(a);
     return ka.length === Object.keys(b).length && ka.every((k) => jsonEqual(a[k], b[k]));

@@ -22,7 +22,12 @@ function evalLeaf(leaf: IndexLeaf, row: Record<string, unknown>, likeIgnoresCase
   let expected: unknown = leaf.value;
   if (actual instanceof Date) actual = actual.getTime();
   if (expected instanceof Date) expected = expected.getTime();
-  if (likeIgnoresCase && ['co', 'sw', 'ew'].includes(leaf.op) && typeof actual === 'string' && typeof expected === 'string') {
+  if (
+    likeIgnoresCase &&
+    ['co', 'sw', 'ew'].includes(leaf.op) &&
+    typeof actual === 'string' &&
+    typeof expected === 'string'
+  ) {
     actual = actual.toLowerCase();
     expected = expected.toLowerCase();
   }
@@ -102,7 +107,9 @@ describe('toIndexPredicate: superset always, equal when exact (over the §8 popu
     const { predicate, exact } = toIndexPredicate(node, 'User');
     const expected = rfUsers.filter((u) => matchesFilter(u.resource, node, 'User')).map((u) => u.key);
     for (const likeIgnoresCase of [false, true]) {
-      const candidates = rfUsers.filter((u) => predicate === null || evaluate(predicate, row(u), likeIgnoresCase)).map((u) => u.key);
+      const candidates = rfUsers
+        .filter((u) => predicate === null || evaluate(predicate, row(u), likeIgnoresCase))
+        .map((u) => u.key);
       expect(candidates).toEqual(expect.arrayContaining(expected));
       if (exact && !likeIgnoresCase) expect(candidates).toEqual(expected);
     }
@@ -111,23 +118,31 @@ describe('toIndexPredicate: superset always, equal when exact (over the §8 popu
 
 describe('toIndexPredicate: translations', () => {
   const cases: [string, IndexPredicate | null, boolean][] = [
-    ['userName eq "BJensen@Example.com"', { column: 'userNameLower', op: 'eq', value: 'bjensen@example.com' }, true],
+    [
+      'userName eq "BJensen@Example.com"',
+      { column: 'userNameLower', op: 'eq', value: 'bjensen@example.com' },
+      true,
+    ],
     ['externalId eq "Ab-1"', { column: 'externalId', op: 'eq', value: 'Ab-1' }, true],
     ['externalId sw "Ab"', { column: 'externalId', op: 'sw', value: 'Ab' }, false],
     ['id eq "x"', { column: 'id', op: 'eq', value: 'x' }, true],
     ['active eq "False"', { column: 'active', op: 'eq', value: false }, true],
     ['not (active eq false)', { column: 'active', op: 'ne', value: false }, true],
-    ['meta.created gt "2020-01-01T00:00:00Z"', { column: 'createdAt', op: 'gt', value: new Date('2020-01-01T00:00:00Z') }, true],
-    ['meta.lastModified le "2020-01-01T00:00:00Z"', { column: 'updatedAt', op: 'le', value: new Date('2020-01-01T00:00:00Z') }, true],
+    [
+      'meta.created gt "2020-01-01T00:00:00Z"',
+      { column: 'createdAt', op: 'gt', value: new Date('2020-01-01T00:00:00Z') },
+      true,
+    ],
+    [
+      'meta.lastModified le "2020-01-01T00:00:00Z"',
+      { column: 'updatedAt', op: 'le', value: new Date('2020-01-01T00:00:00Z') },
+      true,
+    ],
     ['emails.value eq "a@b"', null, false],
     ['displayName eq "x"', null, false],
     ['displayName pr', { column: 'displayName', op: 'pr', value: null }, true],
     ['title eq "x"', null, false],
-    [
-      'userName eq "a" and title eq "x"',
-      { column: 'userNameLower', op: 'eq', value: 'a' },
-      false,
-    ],
+    ['userName eq "a" and title eq "x"', { column: 'userNameLower', op: 'eq', value: 'a' }, false],
     ['userName eq "a" or title eq "x"', null, false],
     [
       'userName eq "a" or externalId eq "b" or id eq "c"',

@@ -23,14 +23,7 @@ import { compileFilter, resolveFilterPath } from './match.js';
 export type IndexOp = 'eq' | 'ne' | 'co' | 'sw' | 'ew' | 'gt' | 'ge' | 'lt' | 'le' | 'pr';
 
 export type UserColumn =
-  | 'id'
-  | 'userNameLower'
-  | 'externalId'
-  | 'emailLower'
-  | 'displayName'
-  | 'active'
-  | 'createdAt'
-  | 'updatedAt';
+  'id' | 'userNameLower' | 'externalId' | 'emailLower' | 'displayName' | 'active' | 'createdAt' | 'updatedAt';
 export type GroupColumn = 'id' | 'displayNameLower' | 'externalId' | 'member' | 'createdAt' | 'updatedAt';
 
 export interface IndexLeaf {
@@ -40,10 +33,7 @@ export interface IndexLeaf {
 }
 
 export type IndexPredicate =
-  | { and: IndexPredicate[] }
-  | { or: IndexPredicate[] }
-  | { not: IndexPredicate }
-  | IndexLeaf;
+  { and: IndexPredicate[] } | { or: IndexPredicate[] } | { not: IndexPredicate } | IndexLeaf;
 
 export interface IndexTranslation {
   predicate: IndexPredicate | null;
@@ -55,7 +45,10 @@ const NONE: IndexTranslation = { predicate: null, exact: false };
 type ColumnKind = 'text' | 'lower' | 'bool' | 'date' | 'member';
 
 /** Attribute path (lower-cased, canonical without URN) → column, per resource type. */
-const COLUMNS: Record<ResourceTypeName, Record<string, { column: UserColumn | GroupColumn; kind: ColumnKind }>> = {
+const COLUMNS: Record<
+  ResourceTypeName,
+  Record<string, { column: UserColumn | GroupColumn; kind: ColumnKind }>
+> = {
   User: {
     id: { column: 'id', kind: 'text' },
     username: { column: 'userNameLower', kind: 'lower' },
@@ -105,10 +98,14 @@ function leaf(
   if (value === undefined) return NONE;
   switch (col.kind) {
     case 'bool':
-      return op === 'eq' || op === 'ne' ? { predicate: { column: col.column, op, value }, exact: true } : NONE;
+      return op === 'eq' || op === 'ne'
+        ? { predicate: { column: col.column, op, value }, exact: true }
+        : NONE;
     case 'date':
       // Chronological comparisons map 1:1; substring tests on dates are left to the matcher.
-      return op === 'co' || op === 'sw' || op === 'ew' ? NONE : { predicate: { column: col.column, op, value }, exact: true };
+      return op === 'co' || op === 'sw' || op === 'ew'
+        ? NONE
+        : { predicate: { column: col.column, op, value }, exact: true };
     case 'member':
       return op === 'eq' ? { predicate: { column: col.column, op, value }, exact: true } : NONE;
     default:
@@ -116,7 +113,10 @@ function leaf(
       if (op === 'gt' || op === 'ge' || op === 'lt' || op === 'le') return NONE;
       // Substring tests on caseExact columns are only a superset: SQLite's LIKE (Prisma `contains`) ignores case
       // (NOTES "Behaviour differences"). On *Lower columns both sides are lower-cased, so they stay exact.
-      return { predicate: { column: col.column, op, value }, exact: col.kind === 'lower' || op === 'eq' || op === 'ne' };
+      return {
+        predicate: { column: col.column, op, value },
+        exact: col.kind === 'lower' || op === 'eq' || op === 'ne',
+      };
   }
 }
 
@@ -159,9 +159,19 @@ function translate(resourceType: ResourceTypeName, node: FilterNode, negate: boo
       return translate(resourceType, node.filter, !negate);
     case 'valuePath':
       // `members[value eq "x"]` on groups is the only value filter with an index (catalog RF-30).
-      if (!negate && resourceType === 'Group' && node.path.attr.toLowerCase() === 'members' && !node.path.urn) {
+      if (
+        !negate &&
+        resourceType === 'Group' &&
+        node.path.attr.toLowerCase() === 'members' &&
+        !node.path.urn
+      ) {
         const inner = node.filter;
-        if (inner.kind === 'compare' && inner.op === 'eq' && !inner.where && inner.path.attr.toLowerCase() === 'value')
+        if (
+          inner.kind === 'compare' &&
+          inner.op === 'eq' &&
+          !inner.where &&
+          inner.path.attr.toLowerCase() === 'value'
+        )
           return typeof inner.value === 'string'
             ? { predicate: { column: 'member', op: 'eq', value: inner.value }, exact: true }
             : NONE;
@@ -176,7 +186,12 @@ function translate(resourceType: ResourceTypeName, node: FilterNode, negate: boo
       if (isAnd) {
         // A conjunction stays a superset when a side has no predicate (it is simply not pre-filtered).
         const parts = [l.predicate, r.predicate].filter((p): p is IndexPredicate => p !== null);
-        const predicate = parts.length === 0 ? null : parts.length === 1 ? (parts[0] as IndexPredicate) : { and: flatten('and', parts) };
+        const predicate =
+          parts.length === 0
+            ? null
+            : parts.length === 1
+              ? (parts[0] as IndexPredicate)
+              : { and: flatten('and', parts) };
         return { predicate, exact: l.exact && r.exact };
       }
       // A disjunction needs both sides, or it would drop matches.

@@ -25,15 +25,31 @@ describe('matchesFilter: catalog RF cases over the §8 population', () => {
     ['RF-10', 'title pr and userType eq "Employee"', ['bjensen']],
     ['RF-11', 'title pr or userType eq "Intern"', ['bjensen', 'omalley', 'jsmith']],
     ['RF-12', 'userType eq "Intern" or userType eq "Employee" and title eq "Engineer"', ['omalley']],
-    ['RF-13', 'userType eq "Employee" and (emails co "example.com" or emails.value co "example.org")', ['bjensen']],
-    ['RF-14', 'userType ne "Employee" and not (emails co "example.com" or emails.value co "example.org")', ['jsmith', 'quoted']],
+    [
+      'RF-13',
+      'userType eq "Employee" and (emails co "example.com" or emails.value co "example.org")',
+      ['bjensen'],
+    ],
+    [
+      'RF-14',
+      'userType ne "Employee" and not (emails co "example.com" or emails.value co "example.org")',
+      ['jsmith', 'quoted'],
+    ],
     ['RF-15', 'emails[type eq "work" and value co "@example.com"]', ['seed', 'bjensen']],
     ['RF-16', 'emails.value eq "babs@jensen.org"', ['bjensen']],
     ['RF-17', 'emails eq "babs@jensen.org"', ['bjensen']],
     ['RF-18', 'urn:ietf:params:scim:schemas:core:2.0:User:userName sw "b"', ['bjensen']],
-    ['RF-19', 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:employeeNumber eq "701984"', ['bjensen']],
+    [
+      'RF-19',
+      'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:employeeNumber eq "701984"',
+      ['bjensen'],
+    ],
     ['RF-20', 'active eq false', ['omalley']],
-    ['RF-21 gt', 'meta.lastModified gt "2011-05-13T04:42:34Z"', ['seed', 'bjensen', 'omalley', 'jsmith', 'quoted']],
+    [
+      'RF-21 gt',
+      'meta.lastModified gt "2011-05-13T04:42:34Z"',
+      ['seed', 'bjensen', 'omalley', 'jsmith', 'quoted'],
+    ],
     ['RF-21 ge', 'meta.created ge "2026-01-03T00:00:00Z"', ['omalley', 'jsmith', 'quoted']],
     ['RF-21 lt', 'meta.created lt "2026-01-03T00:00:00Z"', ['seed', 'bjensen']],
     ['RF-21 le', 'meta.created le "2026-01-03T00:00:00.000+00:00"', ['seed', 'bjensen', 'omalley']],
@@ -53,7 +69,11 @@ describe('matchesFilter: catalog RF cases over the §8 population', () => {
     ['ne on absent', 'title ne "Engineer"', ['seed', 'bjensen', 'omalley', 'quoted']],
     ['sub-attribute pr', 'name.givenName pr', ['seed', 'bjensen']],
     ['complex pr', 'name pr', ['seed', 'bjensen', 'omalley']],
-    ['extension on users without it', 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:employeeNumber pr', ['bjensen']],
+    [
+      'extension on users without it',
+      'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:employeeNumber pr',
+      ['bjensen'],
+    ],
     ['bare extension name', 'employeeNumber eq "701984"', ['bjensen']],
     ['string boolean literal', 'active eq "False"', ['omalley']],
     ['primary boolean', 'emails[primary eq true]', ['seed', 'bjensen']],
@@ -80,15 +100,30 @@ describe('matchesFilter: errors are 400 invalidFilter, never an unfiltered match
     ['emails[type eq "work"].nope eq "x"', /Unknown attribute/],
   ])('%s', (filter, message) => {
     expect(() => validateFilter(parseFilter(filter), 'User')).toThrowError(
-      expect.objectContaining({ status: 400, scimType: 'invalidFilter', detail: expect.stringMatching(message) }),
+      expect.objectContaining({
+        status: 400,
+        scimType: 'invalidFilter',
+        detail: expect.stringMatching(message),
+      }),
     );
   });
 });
 
 describe('matchesFilter: robustness', () => {
   it('never throws on resources missing attributes or with odd shapes', () => {
-    const odd = [{}, { emails: 'not-an-array' }, { emails: [null, 5, { type: 'work' }] }, { name: 'x' }, { meta: null }];
-    for (const f of ['emails[type eq "work"].value eq "x"', 'name.givenName eq "x"', 'meta.created gt "2020-01-01T00:00:00Z"', 'emails co "x"']) {
+    const odd = [
+      {},
+      { emails: 'not-an-array' },
+      { emails: [null, 5, { type: 'work' }] },
+      { name: 'x' },
+      { meta: null },
+    ];
+    for (const f of [
+      'emails[type eq "work"].value eq "x"',
+      'name.givenName eq "x"',
+      'meta.created gt "2020-01-01T00:00:00Z"',
+      'emails co "x"',
+    ]) {
       const node = parseFilter(f);
       for (const r of odd) expect(matchesFilter(r, node, 'User')).toBe(false);
     }
@@ -96,7 +131,13 @@ describe('matchesFilter: robustness', () => {
 
   it('matches groups by displayName (case-insensitive) and by member value (RF-30)', () => {
     const group = renderGroup(
-      { id: 'G1', data: { displayName: 'Test SCIMv2' }, version: 1, createdAt: new Date(), updatedAt: new Date() },
+      {
+        id: 'G1',
+        data: { displayName: 'Test SCIMv2' },
+        version: 1,
+        createdAt: new Date(),
+        updatedAt: new Date(),
+      },
       [{ value: 'U1' }, { value: 'U2' }],
       'https://h/scim/v2',
     );
@@ -104,14 +145,17 @@ describe('matchesFilter: robustness', () => {
     expect(matchesFilter(group, parseFilter('members[value eq "U2"]'), 'Group')).toBe(true);
     expect(matchesFilter(group, parseFilter('members.value eq "U3"'), 'Group')).toBe(false);
     expect(matchesFilter(group, parseFilter('members eq "U1"'), 'Group')).toBe(true);
-    expect(() => matchesFilter(group, parseFilter('userName eq "x"'), 'Group')).toThrowError(/Unknown attribute/);
+    expect(() => matchesFilter(group, parseFilter('userName eq "x"'), 'Group')).toThrowError(
+      /Unknown attribute/,
+    );
   });
 
   it('caches the compiled filter per node', () => {
     const node = parseFilter('userName eq "bjensen@example.com"');
     const started = performance.now();
     let hits = 0;
-    for (let i = 0; i < 20_000; i++) for (const u of rfUsers) if (matchesFilter(u.resource, node, 'User')) hits++;
+    for (let i = 0; i < 20_000; i++)
+      for (const u of rfUsers) if (matchesFilter(u.resource, node, 'User')) hits++;
     const perMatch = (performance.now() - started) / (20_000 * rfUsers.length);
     expect(hits).toBe(20_000);
     expect(perMatch).toBeLessThan(0.01); // ms: far below the 0.3 ms GET budget

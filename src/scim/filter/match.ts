@@ -104,7 +104,8 @@ function scalarTest(node: AttrNode, op: CompareOp, value: FilterValue, label: st
       const expected = typeof value === 'string' ? Date.parse(value) : NaN;
       if (Number.isNaN(expected)) invalid('expected an ISO 8601 date-time string');
       return (actual) => {
-        const t = actual instanceof Date ? actual.getTime() : typeof actual === 'string' ? Date.parse(actual) : NaN;
+        const t =
+          actual instanceof Date ? actual.getTime() : typeof actual === 'string' ? Date.parse(actual) : NaN;
         return !Number.isNaN(t) && compareOrdered(op, t, expected);
       };
     }
@@ -173,9 +174,15 @@ function resolveInScope(scope: Scope, path: AttrPath): Target {
     return sub ? { attr, sub, read: (o) => readAttr(o, attr) } : { attr, read: (o) => readAttr(o, attr) };
   }
   // Inside a value filter, names are sub-attributes of the parent (RFC 7644 §3.4.2.2 valFilter).
-  const attr = path.urn === undefined && path.sub === undefined ? scope.parent.subs?.get(path.attr.toLowerCase()) : undefined;
+  const attr =
+    path.urn === undefined && path.sub === undefined
+      ? scope.parent.subs?.get(path.attr.toLowerCase())
+      : undefined;
   if (!attr)
-    throw badRequest('invalidFilter', `Unknown sub-attribute '${formatPath(path)}' of '${scope.parent.name}' in filter`);
+    throw badRequest(
+      'invalidFilter',
+      `Unknown sub-attribute '${formatPath(path)}' of '${scope.parent.name}' in filter`,
+    );
   return { attr, read: (o) => o[attr.name] };
 }
 
@@ -223,7 +230,10 @@ function compile(node: FilterNode, scope: Scope): Predicate {
       if (scope.kind !== 'resource') throw badRequest('invalidFilter', 'Value filters cannot be nested');
       const target = resolveInScope(scope, node.path);
       if (target.attr.def.type !== 'complex')
-        throw badRequest('invalidFilter', `'${target.attr.name}' is not a complex attribute; '[…]' is not allowed`);
+        throw badRequest(
+          'invalidFilter',
+          `'${target.attr.name}' is not a complex attribute; '[…]' is not allowed`,
+        );
       const inner = compile(node.filter, { kind: 'element', parent: target.attr });
       return (o) => {
         const raw = target.read(o);
@@ -241,10 +251,12 @@ function compile(node: FilterNode, scope: Scope): Predicate {
       const target = resolveInScope(scope, node.path);
       const where = node.where ? compileWhere(node.where, target, scope) : undefined;
       const compared =
-        target.sub ?? (target.attr.def.type === 'complex' && target.attr.def.multiValued
+        target.sub ??
+        (target.attr.def.type === 'complex' && target.attr.def.multiValued
           ? target.attr.subs?.get('value')
           : target.attr);
-      if (!compared) throw badRequest('invalidFilter', `'${target.attr.name}' has no 'value' sub-attribute to compare`);
+      if (!compared)
+        throw badRequest('invalidFilter', `'${target.attr.name}' has no 'value' sub-attribute to compare`);
       const label = formatPath(node.path);
       const values = valuesOf(target, where);
       if (node.value === null) {

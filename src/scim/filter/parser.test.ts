@@ -56,8 +56,14 @@ describe('parseFilter: valid filters', () => {
       'userType ne "Employee" and not (emails co "example.com" or emails.value co "example.org")',
       '(userType ne "Employee" AND NOT (emails co "example.com" OR emails.value co "example.org"))',
     ],
-    ['emails[type eq "work" and value co "@example.com"]', 'emails[(type eq "work" AND value co "@example.com")]'],
-    ['emails[type eq "work"].value eq "user@contoso.com"', 'emails.value[type eq "work"] eq "user@contoso.com"'],
+    [
+      'emails[type eq "work" and value co "@example.com"]',
+      'emails[(type eq "work" AND value co "@example.com")]',
+    ],
+    [
+      'emails[type eq "work"].value eq "user@contoso.com"',
+      'emails.value[type eq "work"] eq "user@contoso.com"',
+    ],
     ['emails[type eq "work"].value pr', 'emails.value[type eq "work"] pr'],
     ['members[value eq "abc"]', 'members[value eq "abc"]'],
     [
@@ -81,7 +87,10 @@ describe('parseFilter: valid filters', () => {
     ['name.FamilyName eq Employee', 'name.FamilyName eq "Employee"'],
     ['externalId eq jyoung', 'externalId eq "jyoung"'],
     ['  userName   eq   "x"  ', 'userName eq "x"'],
-    ['schemas eq "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"', 'schemas eq "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"'],
+    [
+      'schemas eq "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"',
+      'schemas eq "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"',
+    ],
   ];
   it.each(cases)('%s', (text, expected) => {
     expect(show(parseFilter(text))).toBe(expected);
@@ -147,7 +156,9 @@ describe('parsePatchPath', () => {
   it.each(['nope[[', 'emails[type eq "work"', 'a.b.c', 'title eq "x"', 'emails[type zz "x"]'])(
     'rejects %s with invalidPath',
     (text) => {
-      expect(() => parsePatchPath(text)).toThrowError(expect.objectContaining({ status: 400, scimType: 'invalidPath' }));
+      expect(() => parsePatchPath(text)).toThrowError(
+        expect.objectContaining({ status: 400, scimType: 'invalidPath' }),
+      );
     },
   );
 });

@@ -11,7 +11,14 @@
  *  - Entra's `emails[type eq "work"].value eq "x"` (catalog EN-10), which the RFC grammar does not allow.
  */
 import { badRequest, ScimError, type ScimType } from '../errors.js';
-import { COMPARE_OPS, type AttrPath, type CompareOp, type FilterNode, type FilterValue, type PatchPath } from './ast.js';
+import {
+  COMPARE_OPS,
+  type AttrPath,
+  type CompareOp,
+  type FilterNode,
+  type FilterValue,
+  type PatchPath,
+} from './ast.js';
 
 type Token =
   | { t: 'word'; v: string; pos: number }
@@ -148,7 +155,8 @@ class Parser {
     if (tok.t === '(') return this.parseGroup();
     if (tok.t === 'word' && (tok.v.toLowerCase() === 'and' || tok.v.toLowerCase() === 'or'))
       this.fail(`unexpected '${tok.v}' ${this.where(tok)}: expected an expression before it`);
-    if (tok.t !== 'word') this.fail(`expected an attribute name ${this.where(tok)}, found '${this.describe(tok)}'`);
+    if (tok.t !== 'word')
+      this.fail(`expected an attribute name ${this.where(tok)}, found '${this.describe(tok)}'`);
     return this.parseAttrExpr();
   }
 
@@ -195,7 +203,8 @@ class Parser {
     const opTok = this.peek();
     const name = [path.urn, path.attr].filter(Boolean).join(':') + (path.sub ? `.${path.sub}` : '');
     if (!opTok) this.fail(`expected an operator after '${name}'`);
-    if (opTok.t !== 'word') this.fail(`expected an operator after '${name}', found '${this.describe(opTok)}'`);
+    if (opTok.t !== 'word')
+      this.fail(`expected an operator after '${name}', found '${this.describe(opTok)}'`);
     const op = opTok.v.toLowerCase();
     this.i++;
     if (op === 'pr') return where ? { kind: 'present', path, where } : { kind: 'present', path };
@@ -232,7 +241,8 @@ class Parser {
  * brackets, a dangling `and`/`or`, a bad string literal.
  */
 export function parseFilter(text: string): FilterNode {
-  if (typeof text !== 'string' || text.trim() === '') throw badRequest('invalidFilter', 'The filter is empty');
+  if (typeof text !== 'string' || text.trim() === '')
+    throw badRequest('invalidFilter', 'The filter is empty');
   const parser = new Parser(text, 'invalidFilter', 'filter');
   const node = parser.parseOr();
   parser.expectEnd();
@@ -250,7 +260,8 @@ export function parsePatchPath(text: string): PatchPath {
     parser.expectEnd();
     return result.filter ? { path: result.path, filter: result.filter } : { path: result.path };
   } catch (err) {
-    if (err instanceof ScimError && err.scimType !== 'invalidPath') throw badRequest('invalidPath', err.detail);
+    if (err instanceof ScimError && err.scimType !== 'invalidPath')
+      throw badRequest('invalidPath', err.detail);
     throw err;
   }
 }

@@ -47,13 +47,19 @@ export function resolvePatchPath(resourceType: ResourceTypeName, pathText: strin
   if (resolved.sub) target.sub = resolved.sub;
   if (parsed.filter) {
     if (resolved.attr.def.type !== 'complex' || !resolved.attr.def.multiValued)
-      throw badRequest('invalidPath', `'${resolved.attr.name}' is not a multi-valued complex attribute: '[…]' is not allowed`);
+      throw badRequest(
+        'invalidPath',
+        `'${resolved.attr.name}' is not a multi-valued complex attribute: '[…]' is not allowed`,
+      );
     target.filter = parsed.filter;
   }
   return target;
 }
 
-function resolveAttrPath(resourceType: ResourceTypeName, path: AttrPath): { attr: AttrNode; sub?: AttrNode } | undefined {
+function resolveAttrPath(
+  resourceType: ResourceTypeName,
+  path: AttrPath,
+): { attr: AttrNode; sub?: AttrNode } | undefined {
   let urn = path.urn;
   let attrName = path.attr;
   if (urn !== undefined) {
@@ -85,7 +91,11 @@ function tidyExtension(doc: Obj, attr: AttrNode): void {
 }
 
 function setOrDelete(container: Obj, name: string, value: unknown): void {
-  if (value === undefined || (Array.isArray(value) && value.length === 0) || (isObj(value) && Object.keys(value).length === 0))
+  if (
+    value === undefined ||
+    (Array.isArray(value) && value.length === 0) ||
+    (isObj(value) && Object.keys(value).length === 0)
+  )
     delete container[name];
   else container[name] = value;
 }
@@ -107,24 +117,40 @@ function checkWritable(target: PatchTarget): void {
 }
 
 /** Applies one operation with a path. */
-export function applyWithPath(doc: Obj, op: PatchOpName, target: PatchTarget, value: unknown, ctx: PatchContext): void {
+export function applyWithPath(
+  doc: Obj,
+  op: PatchOpName,
+  target: PatchTarget,
+  value: unknown,
+  ctx: PatchContext,
+): void {
   const { attr, sub, filter, label } = target;
-  if (attr.name === 'id' && !attr.extension && ctx.id !== undefined && op !== 'remove' && value === ctx.id) return;
+  if (attr.name === 'id' && !attr.extension && ctx.id !== undefined && op !== 'remove' && value === ctx.id)
+    return;
   checkWritable(target);
 
   if (filter) return applyFiltered(doc, op, target, filter, value);
 
   if (op === 'remove') {
     if (sub) return removeSub(doc, attr, sub);
-    if (attr.def.required) throw badRequest('mutability', `Attribute '${label}' is required and cannot be removed`);
+    if (attr.def.required)
+      throw badRequest('mutability', `Attribute '${label}' is required and cannot be removed`);
     const container = containerOf(doc, attr, false);
     if (!container) return;
-    if (value !== undefined && value !== null && attr.def.multiValued && Array.isArray(container[attr.name])) {
+    if (
+      value !== undefined &&
+      value !== null &&
+      attr.def.multiValued &&
+      Array.isArray(container[attr.name])
+    ) {
       // `{"op":"remove","path":"emails","value":[{…}]}`: remove the listed values only (EG-08 style).
       const listed = coerceAttribute(attr, value, label, true);
       const remove = Array.isArray(listed) ? (listed as Obj[]) : [];
       const kept = (container[attr.name] as unknown[]).filter(
-        (e) => !remove.some((r) => jsonEqual(e, r) || (isObj(e) && isObj(r) && r.value !== undefined && e.value === r.value)),
+        (e) =>
+          !remove.some(
+            (r) => jsonEqual(e, r) || (isObj(e) && isObj(r) && r.value !== undefined && e.value === r.value),
+          ),
       );
       setOrDelete(container, attr.name, kept);
     } else delete container[attr.name];
@@ -157,7 +183,8 @@ export function applyWithPath(doc: Obj, op: PatchOpName, target: PatchTarget, va
 
   const coerced = coerceSingle(attr, value, label);
   if (coerced === undefined) {
-    if (attr.def.required) throw badRequest('invalidValue', `Attribute '${label}' is required and cannot be emptied`);
+    if (attr.def.required)
+      throw badRequest('invalidValue', `Attribute '${label}' is required and cannot be emptied`);
     if (op === 'replace' || value === null || value === '') delete container[attr.name]; // EN-23, EN-26
     return tidyExtension(doc, attr);
   }
@@ -170,17 +197,30 @@ export function applyWithPath(doc: Obj, op: PatchOpName, target: PatchTarget, va
 /** A new manager value designates another person: replace it whole instead of merging stale sub-attributes. */
 const isManager = (attr: AttrNode): boolean => attr.extension && attr.name === 'manager';
 
-function setSub(doc: Obj, op: PatchOpName, attr: AttrNode, sub: AttrNode, value: unknown, label: string): void {
+function setSub(
+  doc: Obj,
+  op: PatchOpName,
+  attr: AttrNode,
+  sub: AttrNode,
+  value: unknown,
+  label: string,
+): void {
   const coerced = coerceSingle(sub, value, label);
   const container = containerOf(doc, attr, coerced !== undefined);
   if (!container) return;
   const current = container[attr.name];
   if (attr.def.multiValued) {
     // `emails.value` without a filter addresses every element; with none, one is created.
-    const elements = Array.isArray(current) ? (current as unknown[]).filter(isObj).map((e) => ({ ...e })) : [];
+    const elements = Array.isArray(current)
+      ? (current as unknown[]).filter(isObj).map((e) => ({ ...e }))
+      : [];
     if (elements.length === 0 && coerced !== undefined) elements.push({});
     for (const e of elements) setOrDelete(e, sub.name, coerced);
-    setOrDelete(container, attr.name, elements.filter((e) => !isHollow(e)));
+    setOrDelete(
+      container,
+      attr.name,
+      elements.filter((e) => !isHollow(e)),
+    );
   } else {
     const obj: Obj = isObj(current) ? { ...current } : {};
     setOrDelete(obj, sub.name, coerced);
@@ -200,7 +240,11 @@ function removeSub(doc: Obj, attr: AttrNode, sub: AttrNode): void {
       delete copy[sub.name];
       return copy;
     });
-    setOrDelete(container, attr.name, elements.filter((e) => !isHollow(e)));
+    setOrDelete(
+      container,
+      attr.name,
+      elements.filter((e) => !isHollow(e)),
+    );
   } else if (isObj(current)) {
     const copy = { ...current };
     delete copy[sub.name];
@@ -210,18 +254,27 @@ function removeSub(doc: Obj, attr: AttrNode, sub: AttrNode): void {
 }
 
 /** `attr[filter]` and `attr[filter].sub` (multi-valued complex attributes only). */
-function applyFiltered(doc: Obj, op: PatchOpName, target: PatchTarget, filter: FilterNode, value: unknown): void {
+function applyFiltered(
+  doc: Obj,
+  op: PatchOpName,
+  target: PatchTarget,
+  filter: FilterNode,
+  value: unknown,
+): void {
   const { attr, sub, label } = target;
   let matches: (e: Obj) => boolean;
   try {
     matches = compileElementFilter(filter, attr);
   } catch (err) {
-    if (err instanceof ScimError) throw badRequest('invalidPath', `Invalid filter in path '${label}': ${err.detail}`);
+    if (err instanceof ScimError)
+      throw badRequest('invalidPath', `Invalid filter in path '${label}': ${err.detail}`);
     throw err;
   }
   const container = containerOf(doc, attr, op !== 'remove');
   if (!container) return;
-  const elements = Array.isArray(container[attr.name]) ? (container[attr.name] as unknown[]).filter(isObj).map((e) => ({ ...e })) : [];
+  const elements = Array.isArray(container[attr.name])
+    ? (container[attr.name] as unknown[]).filter(isObj).map((e) => ({ ...e }))
+    : [];
   const matched = elements.filter(matches);
 
   if (op === 'remove') {
@@ -232,7 +285,11 @@ function applyFiltered(doc: Obj, op: PatchOpName, target: PatchTarget, filter: F
           return e;
         })
       : elements.filter((e) => !matched.includes(e));
-    setOrDelete(container, attr.name, kept.filter((e) => !isHollow(e)));
+    setOrDelete(
+      container,
+      attr.name,
+      kept.filter((e) => !isHollow(e)),
+    );
     return tidyExtension(doc, attr);
   }
 
@@ -251,18 +308,29 @@ function applyFiltered(doc: Obj, op: PatchOpName, target: PatchTarget, filter: F
       setOrDelete(element, sub.name, coerceSingle(sub, value, label));
     } else {
       const coerced = coerceSingle(attr, value, label);
-      if (coerced !== undefined && !isObj(coerced)) throw badRequest('invalidValue', `'${label}' needs an object value`);
+      if (coerced !== undefined && !isObj(coerced))
+        throw badRequest('invalidValue', `'${label}' needs an object value`);
       if (isObj(coerced)) Object.assign(element, coerced); // RX-12: other sub-attributes unchanged
     }
     enforceSinglePrimary(elements, element);
   }
-  setOrDelete(container, attr.name, elements.filter((e) => !isHollow(e)));
+  setOrDelete(
+    container,
+    attr.name,
+    elements.filter((e) => !isHollow(e)),
+  );
   tidyExtension(doc, attr);
 }
 
 /** `type eq "work"` (possibly `and`-ed) → `{type: "work"}`; undefined when the filter is not a pure equality. */
 function equalityTemplate(filter: FilterNode): Obj | undefined {
-  if (filter.kind === 'compare' && filter.op === 'eq' && !filter.where && !filter.path.sub && !filter.path.urn)
+  if (
+    filter.kind === 'compare' &&
+    filter.op === 'eq' &&
+    !filter.where &&
+    !filter.path.sub &&
+    !filter.path.urn
+  )
     return { [filter.path.attr]: filter.value };
   if (filter.kind === 'and') {
     const l = equalityTemplate(filter.left);

@@ -77,7 +77,8 @@ function idsFromValue(value: unknown, label: string): string[] {
 
 /** `value eq "a"` / `value eq "a" or value eq "b"` → ids; other member filters cannot be evaluated without the list. */
 function idsFromFilter(filter: FilterNode, label: string): string[] {
-  if (filter.kind === 'or') return [...idsFromFilter(filter.left, label), ...idsFromFilter(filter.right, label)];
+  if (filter.kind === 'or')
+    return [...idsFromFilter(filter.left, label), ...idsFromFilter(filter.right, label)];
   if (
     filter.kind === 'compare' &&
     filter.op === 'eq' &&
@@ -91,7 +92,8 @@ function idsFromFilter(filter: FilterNode, label: string): string[] {
   throw badRequest('invalidPath', `Unsupported member filter in '${label}': use members[value eq "<id>"]`);
 }
 
-const isMembersPath = (path: string): boolean => /^(urn:ietf:params:scim:schemas:core:2\.0:group:)?members(?![\w$-])/i.test(path);
+const isMembersPath = (path: string): boolean =>
+  /^(urn:ietf:params:scim:schemas:core:2\.0:group:)?members(?![\w$-])/i.test(path);
 
 /**
  * Applies a PatchOp body to a stored group document (which has NO members) and returns the new document plus the
@@ -126,7 +128,8 @@ export function applyGroupPatch(
       return true;
     }
     if (op === 'add') delta.addIds(idsFromValue(value, path));
-    else if (op === 'replace') delta.replace(value === null || value === undefined ? [] : idsFromValue(value, path));
+    else if (op === 'replace')
+      delta.replace(value === null || value === undefined ? [] : idsFromValue(value, path));
     else if (Array.isArray(value) ? value.length > 0 : value !== undefined && value !== null)
       delta.removeIds(idsFromValue(value, path)); // Entra without the flag (EG-08)
     else delta.replace([]); // EG-10
@@ -137,9 +140,15 @@ export function applyGroupPatch(
   // (and paying for) a 20 000-element array on every PATCH.
   const { members: _members, ...doc } = group as Obj;
   void _members;
-  const result = applyOperations(doc, body, { resourceType: 'Group', id }, {
-    path: handleMembers,
-    pathlessKey: (op, key, value) => (key.toLowerCase() === 'members' ? handleMembers(op, 'members', value) : false),
-  });
+  const result = applyOperations(
+    doc,
+    body,
+    { resourceType: 'Group', id },
+    {
+      path: handleMembers,
+      pathlessKey: (op, key, value) =>
+        key.toLowerCase() === 'members' ? handleMembers(op, 'members', value) : false,
+    },
+  );
   return { group: result, members: delta.build() };
 }

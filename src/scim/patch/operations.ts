@@ -17,13 +17,17 @@ export interface PatchOperation {
   index: number;
 }
 
-const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isObj = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Returns the operations or throws 400 invalidSyntax / invalidValue (catalog RX-17, RX-21). */
 export function parsePatchBody(body: unknown): PatchOperation[] {
   if (!isObj(body)) throw badRequest('invalidSyntax', 'The PATCH body must be a JSON object');
   const schemas = body.schemas;
-  if (!Array.isArray(schemas) || !schemas.some((s) => typeof s === 'string' && s.toLowerCase() === URN.PatchOp.toLowerCase()))
+  if (
+    !Array.isArray(schemas) ||
+    !schemas.some((s) => typeof s === 'string' && s.toLowerCase() === URN.PatchOp.toLowerCase())
+  )
     throw badRequest('invalidSyntax', `'schemas' must contain ${URN.PatchOp}`);
   // Attribute names are case-insensitive (RFC 7643 §2.1), so accept `operations` too.
   const key = Object.keys(body).find((k) => k.toLowerCase() === 'operations');
@@ -40,7 +44,10 @@ export function parsePatchBody(body: unknown): PatchOperation[] {
     const opRaw = field('op');
     const op = typeof opRaw === 'string' ? opRaw.toLowerCase() : '';
     if (op !== 'add' && op !== 'remove' && op !== 'replace')
-      throw badRequest('invalidSyntax', `Operation ${index}: 'op' must be add, remove or replace, found ${JSON.stringify(opRaw ?? null)}`);
+      throw badRequest(
+        'invalidSyntax',
+        `Operation ${index}: 'op' must be add, remove or replace, found ${JSON.stringify(opRaw ?? null)}`,
+      );
     const path = field('path');
     if (path !== undefined && path !== null && typeof path !== 'string')
       throw badRequest('invalidPath', `Operation ${index}: 'path' must be a string`);

@@ -37,18 +37,30 @@ function error(fn: () => unknown): ScimError {
 
 describe('applyUserPatch: RFC 7644 §3.5.2 semantics (catalog §10 RX)', () => {
   it('RX-01 add to a multi-valued attribute appends and keeps existing values', () => {
-    const out = applyUserPatch(base(), patch({ op: 'add', path: 'emails', value: [{ value: 'second@example.com', type: 'home' }] }));
-    expect(out.emails).toEqual([...(base().emails as unknown[]), { value: 'second@example.com', type: 'home' }]);
+    const out = applyUserPatch(
+      base(),
+      patch({ op: 'add', path: 'emails', value: [{ value: 'second@example.com', type: 'home' }] }),
+    );
+    expect(out.emails).toEqual([
+      ...(base().emails as unknown[]),
+      { value: 'second@example.com', type: 'home' },
+    ]);
   });
 
   it('RX-02 path-less add sets a single value and appends to a multi-valued one', () => {
-    const out = applyUserPatch(base(), patch({ op: 'add', value: { title: 'Boss', emails: [{ value: 'b2@example.com', type: 'other' }] } }));
+    const out = applyUserPatch(
+      base(),
+      patch({ op: 'add', value: { title: 'Boss', emails: [{ value: 'b2@example.com', type: 'other' }] } }),
+    );
     expect(out.title).toBe('Boss');
     expect(out.emails).toHaveLength(3);
   });
 
   it('RX-03 adding an existing value adds no duplicate', () => {
-    const out = applyUserPatch(base(), patch({ op: 'add', path: 'emails', value: [{ value: 'babs@jensen.org', type: 'home' }] }));
+    const out = applyUserPatch(
+      base(),
+      patch({ op: 'add', path: 'emails', value: [{ value: 'babs@jensen.org', type: 'home' }] }),
+    );
     expect(out.emails).toEqual(base().emails);
   });
 
@@ -57,11 +69,16 @@ describe('applyUserPatch: RFC 7644 §3.5.2 semantics (catalog §10 RX)', () => {
   });
 
   it('RX-05 remove without path → 400 noTarget', () => {
-    expect(error(() => applyUserPatch(base(), patch({ op: 'remove' })))).toMatchObject({ status: 400, scimType: 'noTarget' });
+    expect(error(() => applyUserPatch(base(), patch({ op: 'remove' })))).toMatchObject({
+      status: 400,
+      scimType: 'noTarget',
+    });
   });
 
   it('RX-06 removing a required attribute → 400 mutability', () => {
-    expect(error(() => applyUserPatch(base(), patch({ op: 'remove', path: 'userName' })))).toMatchObject({ scimType: 'mutability' });
+    expect(error(() => applyUserPatch(base(), patch({ op: 'remove', path: 'userName' })))).toMatchObject({
+      scimType: 'mutability',
+    });
   });
 
   it('RX-07 remove by value filter removes only the matching element', () => {
@@ -75,13 +92,18 @@ describe('applyUserPatch: RFC 7644 §3.5.2 semantics (catalog §10 RX)', () => {
   });
 
   it('RX-09 replace with a filter that matches nothing creates the element (Entra-compatible, documented)', () => {
-    const out = applyUserPatch(base(), patch({ op: 'replace', path: 'emails[type eq "fax"].value', value: 'x@example.com' }));
+    const out = applyUserPatch(
+      base(),
+      patch({ op: 'replace', path: 'emails[type eq "fax"].value', value: 'x@example.com' }),
+    );
     expect(out.emails).toContainEqual({ type: 'fax', value: 'x@example.com' });
   });
 
   it('RX-09b a filter that cannot describe a new element → 400 noTarget', () => {
     expect(
-      error(() => applyUserPatch(base(), patch({ op: 'replace', path: 'emails[value co "zzz"].type', value: 'x' }))),
+      error(() =>
+        applyUserPatch(base(), patch({ op: 'replace', path: 'emails[value co "zzz"].type', value: 'x' })),
+      ),
     ).toMatchObject({ status: 400, scimType: 'noTarget' });
   });
 
@@ -91,11 +113,16 @@ describe('applyUserPatch: RFC 7644 §3.5.2 semantics (catalog §10 RX)', () => {
   });
 
   it('RX-11 replace of an absent attribute adds it', () => {
-    expect(applyUserPatch(base(), patch({ op: 'replace', path: 'nickName', value: 'Babs' })).nickName).toBe('Babs');
+    expect(applyUserPatch(base(), patch({ op: 'replace', path: 'nickName', value: 'Babs' })).nickName).toBe(
+      'Babs',
+    );
   });
 
   it('RX-12 replace by filter without sub-attribute merges into the matching element only', () => {
-    const out = applyUserPatch(base(), patch({ op: 'replace', path: 'emails[type eq "work"]', value: { value: 'w2@example.com' } }));
+    const out = applyUserPatch(
+      base(),
+      patch({ op: 'replace', path: 'emails[type eq "work"]', value: { value: 'w2@example.com' } }),
+    );
     expect(out.emails).toEqual([
       { value: 'w2@example.com', type: 'work', primary: true },
       { value: 'babs@jensen.org', type: 'home' },
@@ -118,11 +145,16 @@ describe('applyUserPatch: RFC 7644 §3.5.2 semantics (catalog §10 RX)', () => {
     [{ op: 'add', path: 'groups', value: [{ value: 'g' }] }],
     [{ op: 'replace', value: { id: 'other' } }],
   ])('RX-14 read-only targets → 400 mutability: %j', (op) => {
-    expect(error(() => applyUserPatch(base(), patch(op), { id: 'U1' }))).toMatchObject({ status: 400, scimType: 'mutability' });
+    expect(error(() => applyUserPatch(base(), patch(op), { id: 'U1' }))).toMatchObject({
+      status: 400,
+      scimType: 'mutability',
+    });
   });
 
   it('RX-14 exception: path-less value with the current id is a no-op', () => {
-    const out = applyUserPatch(base(), patch({ op: 'replace', value: { id: 'U1', title: 'X' } }), { id: 'U1' });
+    const out = applyUserPatch(base(), patch({ op: 'replace', value: { id: 'U1', title: 'X' } }), {
+      id: 'U1',
+    });
     expect(out.title).toBe('X');
     expect(out).not.toHaveProperty('id');
   });
@@ -131,13 +163,19 @@ describe('applyUserPatch: RFC 7644 §3.5.2 semantics (catalog §10 RX)', () => {
     const input = base();
     const snapshot = structuredClone(input);
     expect(() =>
-      applyUserPatch(input, patch({ op: 'replace', path: 'title', value: 'A' }, { op: 'replace', path: 'id', value: 'B' })),
+      applyUserPatch(
+        input,
+        patch({ op: 'replace', path: 'title', value: 'A' }, { op: 'replace', path: 'id', value: 'B' }),
+      ),
     ).toThrow(ScimError);
     expect(input).toEqual(snapshot);
   });
 
   it('RX-16 a new primary email demotes the old one', () => {
-    const out = applyUserPatch(base(), patch({ op: 'add', path: 'emails', value: [{ value: 'p2@example.com', type: 'home', primary: true }] }));
+    const out = applyUserPatch(
+      base(),
+      patch({ op: 'add', path: 'emails', value: [{ value: 'p2@example.com', type: 'home', primary: true }] }),
+    );
     const emails = out.emails as { value: string; primary?: boolean }[];
     expect(emails.filter((e) => e.primary === true).map((e) => e.value)).toEqual(['p2@example.com']);
     expect(emails[0]).toMatchObject({ value: 'bjensen@example.com', primary: false });
@@ -151,12 +189,19 @@ describe('applyUserPatch: RFC 7644 §3.5.2 semantics (catalog §10 RX)', () => {
     ['not an object'],
     [{ schemas: [URN.PatchOp], Operations: 'x' }],
   ])('RX-17 malformed PatchOp → 400 invalidSyntax: %j', (body) => {
-    expect(error(() => applyUserPatch(base(), body))).toMatchObject({ status: 400, scimType: 'invalidSyntax' });
+    expect(error(() => applyUserPatch(base(), body))).toMatchObject({
+      status: 400,
+      scimType: 'invalidSyntax',
+    });
   });
 
   it('RX-18 replace an enterprise attribute by URN path', () => {
     const out = applyUserPatch(base(), patch({ op: 'replace', path: `${E}:department`, value: 'Sales' }));
-    expect(out[E]).toEqual({ employeeNumber: '701984', department: 'Sales', manager: { value: 'M0', displayName: 'Boss' } });
+    expect(out[E]).toEqual({
+      employeeNumber: '701984',
+      department: 'Sales',
+      manager: { value: 'M0', displayName: 'Boss' },
+    });
   });
 
   it('RX-19 path-less add of the extension object merges into it', () => {
@@ -165,11 +210,15 @@ describe('applyUserPatch: RFC 7644 §3.5.2 semantics (catalog §10 RX)', () => {
   });
 
   it.each(['move', 'copy', '', 'test'])('RX-21 op %j → 400 invalidSyntax', (op) => {
-    expect(error(() => applyUserPatch(base(), patch({ op, path: 'title', value: 'x' })))).toMatchObject({ status: 400 });
+    expect(error(() => applyUserPatch(base(), patch({ op, path: 'title', value: 'x' })))).toMatchObject({
+      status: 400,
+    });
   });
 
   it('add/replace with a path but no value → 400 invalidValue', () => {
-    expect(error(() => applyUserPatch(base(), patch({ op: 'add', path: 'title' })))).toMatchObject({ scimType: 'invalidValue' });
+    expect(error(() => applyUserPatch(base(), patch({ op: 'add', path: 'title' })))).toMatchObject({
+      scimType: 'invalidValue',
+    });
   });
 
   it.each([
@@ -178,12 +227,20 @@ describe('applyUserPatch: RFC 7644 §3.5.2 semantics (catalog §10 RX)', () => {
     ['active', 'maybe'],
     ['name', 'Barbara'],
   ])('wrong value types are 400 invalidValue (RE-03): %s = %j', (path, value) => {
-    const op = path === 'emails' ? { op: 'replace', path: 'emails[type eq "work"]', value } : { op: 'replace', path, value };
-    expect(error(() => applyUserPatch(base(), patch(op)))).toMatchObject({ status: 400, scimType: 'invalidValue' });
+    const op =
+      path === 'emails'
+        ? { op: 'replace', path: 'emails[type eq "work"]', value }
+        : { op: 'replace', path, value };
+    expect(error(() => applyUserPatch(base(), patch(op)))).toMatchObject({
+      status: 400,
+      scimType: 'invalidValue',
+    });
   });
 
   it('emptying userName → 400 invalidValue', () => {
-    expect(error(() => applyUserPatch(base(), patch({ op: 'replace', path: 'userName', value: '' })))).toMatchObject({
+    expect(
+      error(() => applyUserPatch(base(), patch({ op: 'replace', path: 'userName', value: '' }))),
+    ).toMatchObject({
       scimType: 'invalidValue',
     });
   });
@@ -191,7 +248,13 @@ describe('applyUserPatch: RFC 7644 §3.5.2 semantics (catalog §10 RX)', () => {
   it('does not mutate its input and returns a new object', () => {
     const input = base();
     const snapshot = structuredClone(input);
-    const out = applyUserPatch(input, patch({ op: 'replace', path: 'name.givenName', value: 'B' }, { op: 'add', path: 'emails', value: [{ value: 'n@x' }] }));
+    const out = applyUserPatch(
+      input,
+      patch(
+        { op: 'replace', path: 'name.givenName', value: 'B' },
+        { op: 'add', path: 'emails', value: [{ value: 'n@x' }] },
+      ),
+    );
     expect(input).toEqual(snapshot);
     expect(out).not.toBe(input);
   });
@@ -205,8 +268,12 @@ describe('applyUserPatch: Okta and Entra quirks (catalog §3, §6)', () => {
   });
 
   it('OK-13 password sync, path-less and with path (kept write-only in the document)', () => {
-    expect(applyUserPatch(base(), patch({ op: 'replace', value: { password: 'N3wP@ssw0rd!' } })).password).toBe('N3wP@ssw0rd!');
-    expect(applyUserPatch(base(), patch({ op: 'replace', path: 'password', value: 'x2' })).password).toBe('x2');
+    expect(
+      applyUserPatch(base(), patch({ op: 'replace', value: { password: 'N3wP@ssw0rd!' } })).password,
+    ).toBe('N3wP@ssw0rd!');
+    expect(applyUserPatch(base(), patch({ op: 'replace', path: 'password', value: 'x2' })).password).toBe(
+      'x2',
+    );
   });
 
   it('EN-11 replace a filtered sub-attribute and a complex sub-attribute with capitalised ops', () => {
@@ -237,7 +304,9 @@ describe('applyUserPatch: Okta and Entra quirks (catalog §3, §6)', () => {
   });
 
   it('EN-18 add a single-valued string', () => {
-    expect(applyUserPatch(base(), patch({ op: 'Add', path: 'nickName', value: 'Babs' })).nickName).toBe('Babs');
+    expect(applyUserPatch(base(), patch({ op: 'Add', path: 'nickName', value: 'Babs' })).nickName).toBe(
+      'Babs',
+    );
   });
 
   it('EN-20 path-less replace with dotted keys nests them; no literal dotted key', () => {
@@ -247,7 +316,12 @@ describe('applyUserPatch: Okta and Entra quirks (catalog §3, §6)', () => {
         { op: 'replace', path: 'emails[type eq "work"].value', value: 'TestMhvaes@test.microsoft.com' },
         {
           op: 'replace',
-          value: { displayName: 'Bjfe', 'name.givenName': 'Kkom', 'name.familyName': 'Unua', [`${E}:employeeNumber`]: 'Aklq' },
+          value: {
+            displayName: 'Bjfe',
+            'name.givenName': 'Kkom',
+            'name.familyName': 'Unua',
+            [`${E}:employeeNumber`]: 'Aklq',
+          },
         },
       ),
     );
@@ -259,7 +333,10 @@ describe('applyUserPatch: Okta and Entra quirks (catalog §3, §6)', () => {
 
   it('EN-21 add a filtered email when the user has none creates it', () => {
     const user = normalizeUserInput({ userName: 'godfrey' });
-    const out = applyUserPatch(user, patch({ op: 'Add', path: 'emails[type eq "work"].value', value: 'godfrey@example.com' }));
+    const out = applyUserPatch(
+      user,
+      patch({ op: 'Add', path: 'emails[type eq "work"].value', value: 'godfrey@example.com' }),
+    );
     expect(out.emails).toEqual([{ type: 'work', value: 'godfrey@example.com' }]);
   });
 
@@ -283,7 +360,10 @@ describe('applyUserPatch: Okta and Entra quirks (catalog §3, §6)', () => {
     expect(set[E]).toEqual({ manager: { value: 'M1' } });
     const changed = applyUserPatch(base(), patch({ op: 'Replace', path: `${E}:manager`, value: 'M2' }));
     expect((changed[E] as Record<string, unknown>).manager).toEqual({ value: 'M2' }); // not merged with the old displayName
-    const objectForm = applyUserPatch(user, patch({ op: 'Add', path: `${E}:manager`, value: { value: 'M3' } }));
+    const objectForm = applyUserPatch(
+      user,
+      patch({ op: 'Add', path: `${E}:manager`, value: { value: 'M3' } }),
+    );
     expect(objectForm[E]).toEqual({ manager: { value: 'M3' } });
     for (const op of [
       { op: 'Remove', path: `${E}:manager` },
@@ -309,7 +389,10 @@ describe('applyUserPatch: Okta and Entra quirks (catalog §3, §6)', () => {
   });
 
   it('EN-26 replace with "" or null unassigns', () => {
-    for (const value of ['', null]) expect(applyUserPatch(base(), patch({ op: 'Replace', path: 'title', value }))).not.toHaveProperty('title');
+    for (const value of ['', null])
+      expect(applyUserPatch(base(), patch({ op: 'Replace', path: 'title', value }))).not.toHaveProperty(
+        'title',
+      );
   });
 
   it('EN-35 every default Entra mapping target is accepted (capital V/F included)', () => {
@@ -358,7 +441,13 @@ describe('applyUserPatch: Okta and Entra quirks (catalog §3, §6)', () => {
   });
 
   it('case-insensitive attribute names in paths and in value objects', () => {
-    const out = applyUserPatch(base(), patch({ op: 'replace', path: 'NAME.GIVENNAME', value: 'B' }, { op: 'replace', value: { DisplayName: 'DN' } }));
+    const out = applyUserPatch(
+      base(),
+      patch(
+        { op: 'replace', path: 'NAME.GIVENNAME', value: 'B' },
+        { op: 'replace', value: { DisplayName: 'DN' } },
+      ),
+    );
     expect(out.name).toMatchObject({ givenName: 'B' });
     expect(out.displayName).toBe('DN');
   });
@@ -382,17 +471,25 @@ describe('applyUserPatch: Okta and Entra quirks (catalog §3, §6)', () => {
   });
 
   it('remove with a value array on a multi-valued attribute removes the listed values', () => {
-    const out = applyUserPatch(base(), patch({ op: 'remove', path: 'emails', value: [{ value: 'babs@jensen.org' }] }));
+    const out = applyUserPatch(
+      base(),
+      patch({ op: 'remove', path: 'emails', value: [{ value: 'babs@jensen.org' }] }),
+    );
     expect(out.emails).toEqual([{ value: 'bjensen@example.com', type: 'work', primary: true }]);
   });
 
   it('unknown keys in a path-less value are ignored (like unknown POST attributes, RE-04)', () => {
-    const out = applyUserPatch(base(), patch({ op: 'replace', value: { adreses: [{}], title: 'T', meta: { x: 1 }, schemas: [] } }));
+    const out = applyUserPatch(
+      base(),
+      patch({ op: 'replace', value: { adreses: [{}], title: 'T', meta: { x: 1 }, schemas: [] } }),
+    );
     expect(out.title).toBe('T');
     expect(out).not.toHaveProperty('adreses');
   });
 
   it('path-less value must be an object', () => {
-    expect(error(() => applyUserPatch(base(), patch({ op: 'replace', value: 'x' })))).toMatchObject({ scimType: 'invalidValue' });
+    expect(error(() => applyUserPatch(base(), patch({ op: 'replace', value: 'x' })))).toMatchObject({
+      scimType: 'invalidValue',
+    });
   });
 });

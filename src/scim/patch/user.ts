@@ -19,8 +19,10 @@ export function applyOperations(doc: object, body: unknown, ctx: PatchContext, c
     const { op, path, value } = operation;
     if (path === undefined) {
       // RX-05: a remove without a path has no target.
-      if (op === 'remove') throw badRequest('noTarget', `Operation ${operation.index}: 'remove' requires a 'path'`);
-      applyPathless(working, op, value, ctx, claim?.pathlessKey && ((k, v) => claim.pathlessKey!(op, k, v)));
+      if (op === 'remove')
+        throw badRequest('noTarget', `Operation ${operation.index}: 'remove' requires a 'path'`);
+      const claimKey = claim?.pathlessKey;
+      applyPathless(working, op, value, ctx, claimKey && ((k, v) => claimKey(op, k, v)));
       continue;
     }
     if (claim?.path?.(op, path, value)) continue;
