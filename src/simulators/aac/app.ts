@@ -31,10 +31,7 @@ export interface AacSimulatorApp {
 
 function isBodyParseError(error: unknown): boolean {
   return (
-    typeof error === 'object' &&
-    error !== null &&
-    'type' in error &&
-    (error as { type: unknown }).type === 'entity.parse.failed'
+    typeof error === 'object' && error !== null && 'type' in error && error.type === 'entity.parse.failed'
   );
 }
 
@@ -42,9 +39,7 @@ function errorHandler(error: unknown, _req: Request, res: Response, _next: NextF
   if (error instanceof AacError) return sendAacError(res, error);
   if (isBodyParseError(error)) return sendAacError(res, AacError.validation('Malformed JSON body'));
   const status =
-    typeof error === 'object' && error !== null && 'status' in error
-      ? Number((error as { status: unknown }).status)
-      : 500;
+    typeof error === 'object' && error !== null && 'status' in error ? Number(error.status) : 500;
   if (status === 413)
     return sendAacError(
       res,

@@ -145,7 +145,7 @@ export function workspaceParam(req: Request, res: Response): number {
   const raw = req.params.ws;
   if (raw === undefined || raw === 'current') return token.workspaceId;
   const id = Number(raw);
-  if (!Number.isInteger(id)) throw AacError.validation(`workspace id "${raw}" is not a number`);
+  if (!Number.isInteger(id)) throw AacError.validation(`workspace id "${String(raw)}" is not a number`);
   if (id !== token.workspaceId)
     throw AacError.forbidden(
       `This token is scoped to workspace ${token.workspaceId} and cannot act on workspace ${id}`,

@@ -48,7 +48,7 @@ export class AacStore {
 
   membersOf(workspaceId: number): Map<number, Membership> {
     let members = this.memberships.get(workspaceId);
-    if (!members) this.memberships.set(workspaceId, (members = new Map()));
+    if (!members) this.memberships.set(workspaceId, (members = new Map<number, Membership>()));
     return members;
   }
 

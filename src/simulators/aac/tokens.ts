@@ -51,6 +51,8 @@ export class OAuthError extends Error {
 export class AacTokenService {
   private readonly secret = randomBytes(32);
   private readonly accessTokens = new Map<string, AccessTokenRecord>();
+  /** token string → record: the hot path looks tokens up here instead of re-checking the HMAC on every call */
+  private readonly accessTokensByValue = new Map<string, AccessTokenRecord>();
   private readonly refreshTokens = new Map<string, RefreshTokenRecord>();
 
   constructor(
@@ -111,6 +113,7 @@ export class AacTokenService {
       },
       this.secret,
     );
+    this.accessTokensByValue.set(token, record);
     return { token, expiresIn: ttl };
   }
 
@@ -148,10 +151,13 @@ export class AacTokenService {
 
   /** The live record behind a bearer token, or undefined when it is forged, unknown or expired. */
   verifyAccessToken(token: string): AccessTokenRecord | undefined {
-    const claims = verifyJwt(token, this.secret);
-    const jti = claims?.jti;
-    if (typeof jti !== 'string') return undefined;
-    const record = this.accessTokens.get(jti);
+    // A token string found in the issued set was signed here; anything else must at least carry a valid signature
+    // before its `jti` is trusted (a forged or altered token fails here).
+    let record = this.accessTokensByValue.get(token);
+    if (!record) {
+      const jti = verifyJwt(token, this.secret)?.jti;
+      record = typeof jti === 'string' ? this.accessTokens.get(jti) : undefined;
+    }
     return record && record.expiresAt > this.clock.now() ? record : undefined;
   }
 

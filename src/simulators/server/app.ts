@@ -26,10 +26,7 @@ function notFound(req: Request, res: Response): void {
 
 function errorHandler(error: unknown, _req: Request, res: Response, _next: NextFunction): void {
   if (error instanceof ServerError) return void res.status(error.status).json(error.body());
-  const type =
-    typeof error === 'object' && error !== null && 'type' in error
-      ? (error as { type: unknown }).type
-      : undefined;
+  const type = typeof error === 'object' && error !== null && 'type' in error ? error.type : undefined;
   if (type === 'entity.parse.failed')
     return void res.status(400).json({
       message: 'The request is invalid.',

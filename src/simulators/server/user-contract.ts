@@ -103,5 +103,5 @@ export function readUserContract(
     else result[name] = value;
   }
   if (Object.keys(modelState).length > 0) throw ServerError.invalid(modelState);
-  return result as Partial<UserFields>;
+  return result;
 }

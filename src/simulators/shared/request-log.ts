@@ -53,7 +53,7 @@ export function requestLogMiddleware(log: RequestLog, clock: SimClock) {
     const time = clock.nowIso();
     const method = req.method;
     const path = req.path;
-    const query = maskQuery(req.query as Record<string, unknown>);
+    const query = maskQuery(req.query);
     let done = false;
     const finish = (status: number | null): void => {
       if (done) return;

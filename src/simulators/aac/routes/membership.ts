@@ -36,9 +36,8 @@ export function parseInviteRoles(roles: unknown[], format: AacSettings['invite_r
     let id: unknown;
     if (typeof entry === 'number') [form, id] = ['int', entry];
     else if (typeof entry === 'object' && entry !== null && 'policyId' in entry)
-      [form, id] = ['policyId', (entry as { policyId: unknown }).policyId];
-    else if (typeof entry === 'object' && entry !== null && 'id' in entry)
-      [form, id] = ['id', (entry as { id: unknown }).id];
+      [form, id] = ['policyId', entry.policyId];
+    else if (typeof entry === 'object' && entry !== null && 'id' in entry) [form, id] = ['id', entry.id];
     if (!form || typeof id !== 'number' || !Number.isInteger(id))
       throw AacError.validation('roles must be policy ids, {"policyId":N} or {"id":N}');
     if (format !== 'any' && format !== form)

@@ -9,7 +9,8 @@ import type { AacSimulator } from '../simulator.js';
 
 function personIdParam(req: Request): number {
   const id = Number(req.params.personId);
-  if (!Number.isInteger(id)) throw AacError.validation(`person id "${req.params.personId}" is not a number`);
+  if (!Number.isInteger(id))
+    throw AacError.validation(`person id "${String(req.params.personId)}" is not a number`);
   return id;
 }
 

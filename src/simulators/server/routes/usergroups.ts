@@ -26,7 +26,8 @@ function readGroupContract(body: unknown, strictRoles: boolean): { name: string;
   const role = parseRole(rawRole, strictRoles);
   if (rawRole === undefined || rawRole === null || rawRole === '')
     modelState['contract.Role'] = ['The Role field is required.'];
-  else if (!role) modelState['contract.Role'] = [`The value '${String(rawRole)}' is not valid for Role.`];
+  else if (!role)
+    modelState['contract.Role'] = [`The value '${JSON.stringify(rawRole)}' is not valid for Role.`];
   if (Object.keys(modelState).length > 0 || !role) throw ServerError.invalid(modelState);
   return { name, role };
 }
