@@ -1,6 +1,6 @@
 // Factory of the Alteryx Server connector. Takes plain, already-validated values (env parsing is in src/config).
 import type { Connector } from '../../core/connector.js';
-import { clockOf, type BaseConnectorDeps } from '../deps.js';
+import { clockOf, type ConnectorDeps } from '../deps.js';
 import { HttpClient, type RateLimitConfig } from '../http-client.js';
 import { DEFAULT_RETRY, type RetryConfig } from '../retry-policy.js';
 import { ServerConnector, type ServerDeleteMode } from './connector.js';
@@ -47,7 +47,7 @@ export const SERVER_DEFAULTS = {
 
 export function createServerConnector(
   config: ServerConnectorConfig,
-  deps: BaseConnectorDeps = {},
+  deps: Partial<ConnectorDeps> = {},
 ): Connector {
   const http = new HttpClient({
     target: 'server',
