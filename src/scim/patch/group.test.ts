@@ -212,16 +212,20 @@ describe('applyGroupPatch cost does not depend on group size (NOTES #10)', () =>
     const small = { displayName: 'small', members: memberList(1) };
     const large = { displayName: 'large', members: memberList(20_000) };
     const body = patch({ op: 'add', path: 'members', value: [{ value: 'new-user' }] });
+    // Best of 5 rounds: other test files run in parallel forks, and a single round can catch a GC or a busy core.
     const time = (g: object) => {
-      const started = performance.now();
-      for (let i = 0; i < 1_000; i++) applyGroupPatch(g, body);
-      return (performance.now() - started) / 1_000;
+      let best = Infinity;
+      for (let round = 0; round < 5; round++) {
+        const started = performance.now();
+        for (let i = 0; i < 500; i++) applyGroupPatch(g, body);
+        best = Math.min(best, (performance.now() - started) / 500);
+      }
+      return best;
     };
-    time(small);
-    time(large); // warm up both shapes
     const tSmall = time(small);
     const tLarge = time(large);
     expect(tLarge).toBeLessThan(0.2); // ms per PATCH; scimmy's read-modify-write costs ~2 200 ms here
+    // Size-independent: a 20 000× larger group may not cost more than a few times as much (an O(n) copy would be ~100×).
     expect(tLarge).toBeLessThan(Math.max(tSmall * 5, 0.05));
     const out = applyGroupPatch(large, body);
     expect(out.members).toEqual({ add: ['new-user'], remove: [] });
