@@ -26,18 +26,34 @@ const AXIOS_SUBPATHS = group(['axios/*', 'axios-retry'], 'Only src/connectors ta
 const EXPRESS_SUBPATHS = group(['express/*'], 'Express belongs to src/http.');
 
 const layer = (folder, owner) =>
-  group([`**/${folder}`, `**/${folder}/**`], `src/${folder} is not reachable from here: ${owner} (STYLE.md §2.2).`);
+  group(
+    [`**/${folder}`, `**/${folder}/**`],
+    `src/${folder} is not reachable from here: ${owner} (STYLE.md §2.2).`,
+  );
 const HTTP_LAYER = layer('http', 'the composition root (src/main.ts) wires HTTP');
 const SCIM_LAYER = layer('scim', 'the HTTP adapter calls the SCIM adapter, not the other way round');
 const STORE_LAYER = layer('store', 'persistence arrives through ports defined in src/core');
-const CONNECTORS_LAYER = layer('connectors', 'connectors arrive through the Connector port (src/core/connector.ts)');
-const SIMULATORS_LAYER = layer('simulators', 'simulators are test/demo upstreams, started by the composition root');
+const CONNECTORS_LAYER = layer(
+  'connectors',
+  'connectors arrive through the Connector port (src/core/connector.ts)',
+);
+const SIMULATORS_LAYER = layer(
+  'simulators',
+  'simulators are test/demo upstreams, started by the composition root',
+);
 
 const restrict = (paths, patterns) => ({ 'no-restricted-imports': ['error', { paths, patterns }] });
 
 export default defineConfig(
   {
-    ignores: ['dist/**', 'coverage/**', 'node_modules/**', 'src/store/generated/**', 'bench/results/**', '.tmp/**'],
+    ignores: [
+      'dist/**',
+      'coverage/**',
+      'node_modules/**',
+      'src/store/generated/**',
+      'bench/results/**',
+      '.tmp/**',
+    ],
   },
   {
     linterOptions: { reportUnusedDisableDirectives: 'error' },
@@ -137,7 +153,10 @@ export default defineConfig(
   {
     files: ['src/connectors/**/*.ts'],
     ignores: TEST_FILES,
-    rules: restrict([EXPRESS, PRISMA, SCIMMY], [EXPRESS_SUBPATHS, PRISMA_SCOPE, HTTP_LAYER, STORE_LAYER, SCIM_LAYER]),
+    rules: restrict(
+      [EXPRESS, PRISMA, SCIMMY],
+      [EXPRESS_SUBPATHS, PRISMA_SCOPE, HTTP_LAYER, STORE_LAYER, SCIM_LAYER],
+    ),
   },
   // src/simulators: fake AAC / Server APIs; they may use express and axios, but are not part of the bridge's layers.
   {
