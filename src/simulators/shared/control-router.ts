@@ -83,5 +83,3 @@ export function createControlRouter(
   });
   return router;
 }
-
-export { numberField as controlNumberField };
