@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { etagOf, renderGroup, renderUser } from './render.js';
+import { etagMatches, etagOf, renderGroup, renderUser } from './render.js';
 import { project } from './projection.js';
 import { URN } from './schemas.js';
 
@@ -132,5 +132,19 @@ describe('renderGroup', () => {
     });
     expect(renderGroup(stored, undefined, BASE)).not.toHaveProperty('members');
     expect(renderGroup(stored, [], BASE).members).toEqual([]);
+  });
+});
+
+describe('etagMatches (RM-05, RM-06)', () => {
+  it.each([
+    ['W/"7"', true],
+    ['"7"', true],
+    ['*', true],
+    ['W/"6", W/"7"', true],
+    ['W/"6"', false],
+    ['W/"77"', false],
+    [undefined, false],
+  ])('%j vs version 7 → %j', (header, expected) => {
+    expect(etagMatches(header, 7)).toBe(expected);
   });
 });

@@ -108,3 +108,17 @@ export function renderGroup(stored: StoredResource, members: MemberRef[] | undef
   out.meta = meta('Group', stored, `${base}/Groups/${stored.id}`);
   return out;
 }
+
+/**
+ * Does an `If-Match` / `If-None-Match` header match the current version (RFC 7232 §3.1/§3.2, catalog RM-05/RM-06)?
+ * Accepts `*`, lists, and weak or strong forms of our tags (`W/"7"` and `"7"` both match version 7: SCIM ETags are
+ * weak, and If-None-Match uses weak comparison).
+ */
+export function etagMatches(header: string | undefined, version: number): boolean {
+  if (header === undefined) return false;
+  const wanted = `"${version}"`;
+  return header.split(',').some((raw) => {
+    const tag = raw.trim();
+    return tag === '*' || tag === wanted || tag === `W/${wanted}`;
+  });
+}

@@ -178,3 +178,14 @@ export function groupColumns(doc: Obj): {
     externalId: typeof doc.externalId === 'string' ? doc.externalId : null,
   };
 }
+
+/**
+ * PUT replaces the resource, but write-only values the client never sees must survive it: Okta's PUT bodies never
+ * carry the password (catalog OK-08, PingDirectory note). Returns `next` with `password` carried over from
+ * `previous` when `next` has none.
+ */
+export function preserveWriteOnly<T extends Obj>(previous: Obj, next: T): T {
+  if (next.password === undefined && typeof previous.password === 'string')
+    return { ...next, password: previous.password };
+  return next;
+}
