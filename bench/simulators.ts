@@ -1,5 +1,5 @@
 // Throughput of the simulators, so later benchmarks know they are not the bottleneck.
-// Run: npx tsx bench/simulators.ts   (127.0.0.1 only; 10 connections × 5 s per scenario after 1 s of warm-up; latency injection off)
+// Run: npx tsx bench/simulators.ts   (127.0.0.1 only; 10 connections × 5 s per scenario after 2 s of warm-up; latency injection off)
 // The simulators run in a child process (`src/simulators/main.ts` on random ports) so that autocannon, which runs
 // in this process, does not share their event loop.
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -85,9 +85,9 @@ interface Row {
   errors: number;
 }
 
-/** One second of warm-up (JIT, sockets) before the measured run. */
+/** Two seconds of warm-up (JIT, sockets) before the measured run. */
 async function measure(scenario: string, url: string, request: AutocannonRequest): Promise<Row> {
-  await autocannon({ url, connections: CONNECTIONS, duration: 1, requests: [request] });
+  await autocannon({ url, connections: CONNECTIONS, duration: 2, requests: [request] });
   const result = await autocannon({
     url,
     connections: CONNECTIONS,
