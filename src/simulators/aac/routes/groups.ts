@@ -7,7 +7,7 @@ import { workspaceParam } from '../middleware.js';
 import { presentCreatedGroup, presentGroup } from '../presenters.js';
 import { queryBool, queryList, queryString, readPage, slicePage, toIntIds } from '../query.js';
 import type { AacSimulator } from '../simulator.js';
-import { parseBody } from './membership.js';
+import { parseBody } from '../body.js';
 
 const idSchema = z.union([z.number().int(), z.string().regex(/^\d+$/)]);
 const roleRefSchema = z.union([

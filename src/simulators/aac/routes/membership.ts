@@ -1,6 +1,7 @@
 // CONTRACTS.md A.6.4 invitations and A.6.5 deprovisioning (suspend, unsuspend, remove, transfer).
 import type { Request, Response, Router } from 'express';
 import { z } from 'zod';
+import { parseBody } from '../body.js';
 import { AacError } from '../errors.js';
 import { workspaceParam } from '../middleware.js';
 import type { AacSettings } from '../settings.js';
@@ -19,15 +20,6 @@ const transferSchema = z.union([
   z.object({ fromPersonId: z.number().int(), toPersonId: z.number().int(), assets: z.unknown().optional() }),
   z.object({ fromPersonEmail: z.string(), toPersonEmail: z.string(), assets: z.unknown().optional() }),
 ]);
-
-export function parseBody<T>(schema: z.ZodType<T>, body: unknown): T {
-  const result = schema.safeParse(body);
-  if (!result.success)
-    throw AacError.validation(
-      result.error.issues.map((issue) => `${issue.path.join('.') || 'body'}: ${issue.message}`).join('; '),
-    );
-  return result.data;
-}
 
 /** Part D #12: roles as `[int]`, `[{policyId}]` or `[{id}]`; a strict setting accepts one form only. */
 export function parseInviteRoles(roles: unknown[], format: AacSettings['invite_roles_format']): number[] {

@@ -6,7 +6,7 @@ import { presentRole } from '../presenters.js';
 import { readPage, slicePage, wantsCount } from '../query.js';
 import type { AacSimulator } from '../simulator.js';
 import { AacError } from '../errors.js';
-import { parseBody } from './membership.js';
+import { parseBody } from '../body.js';
 
 const personIdArraySchema = z.array(z.number().int());
 
