@@ -17,6 +17,7 @@ export function aacConnector(
   sims: RunningSimulators,
   store: CredentialStore = new InMemoryCredentialStore(),
   overrides: Partial<AacConnectorConfig> = {},
+  clock?: { now(): number },
 ) {
   return createAacConnector(
     {
@@ -27,7 +28,7 @@ export function aacConnector(
       ...FAST,
       ...overrides,
     },
-    { credentialStore: store },
+    { credentialStore: store, clock },
   );
 }
 

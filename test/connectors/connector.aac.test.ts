@@ -26,6 +26,8 @@ const OTHER_SIDE: Partial<AacSettings> = {
   delete_member_status: 200,
   error_401_body: 'empty',
   rate_limit_standard_retry_after: true,
+  refresh_token_rotation: false,
+  access_token_ttl_s: 3600,
 };
 
 connectorContract('AAC, default simulator settings', () => {

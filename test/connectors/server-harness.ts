@@ -10,14 +10,21 @@ export const FAST: Partial<ServerConnectorConfig> = {
   rateLimit: { requestsPerSecond: 0, maxConcurrent: 16 },
 };
 
-export function serverConnector(sims: RunningSimulators, overrides: Partial<ServerConnectorConfig> = {}) {
-  return createServerConnector({
-    apiUrl: sims.server.baseUrl,
-    clientId: sims.server.clientId,
-    clientSecret: sims.server.clientSecret,
-    ...FAST,
-    ...overrides,
-  });
+export function serverConnector(
+  sims: RunningSimulators,
+  overrides: Partial<ServerConnectorConfig> = {},
+  clock?: { now(): number },
+) {
+  return createServerConnector(
+    {
+      apiUrl: sims.server.baseUrl,
+      clientId: sims.server.clientId,
+      clientSecret: sims.server.clientSecret,
+      ...FAST,
+      ...overrides,
+    },
+    { clock },
+  );
 }
 
 export function serverHarness(

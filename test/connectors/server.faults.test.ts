@@ -23,8 +23,11 @@ afterEach(async () => {
   await Promise.all(open.splice(0).map((connector) => connector.close()));
 });
 
-function connect(overrides: Parameters<typeof serverConnector>[1] = {}): Connector {
-  const connector = serverConnector(sims, overrides);
+function connect(
+  overrides: Parameters<typeof serverConnector>[1] = {},
+  clock?: { now(): number },
+): Connector {
+  const connector = serverConnector(sims, overrides, clock);
   open.push(connector);
   return connector;
 }
@@ -198,6 +201,19 @@ describe('Server connector: tokens', () => {
     await connector.ensureUser(aUser(), ctx);
     expect(tokenCalls().map((r) => r.status)).toEqual([200, 200]);
     expect(ctx.calls[0]?.status).toBe(401);
+  });
+
+  it('fetches a new token shortly before expiry, without waiting for a 401', async () => {
+    control().updateSettings({ token_ttl_s: 120 });
+    let offset = 0;
+    const connector = connect({}, { now: () => Date.now() + offset });
+    await connector.checkReady(recordingContext());
+    offset += 90_000; // 30 s left < skew (min(60 s, half of 120 s))
+    control().advanceClock(90_000);
+    const ctx = recordingContext();
+    await connector.checkReady(ctx);
+    expect(tokenCalls()).toHaveLength(2);
+    expect(ctx.calls.some((c) => c.status === 401)).toBe(false);
   });
 
   it('falls back to form credentials when the server refuses the Basic header', async () => {

@@ -270,11 +270,35 @@ export class AacConnector implements Connector {
       await this.api.setSuspended(unique(items.map((item) => item.personId)), suspended, ctx);
       return items.map(() => ({ ok: true, value: undefined }));
     } catch (error) {
-      if (!isRejected(error) || items.length === 1) return items.map(() => ({ ok: false, error }));
+      const only = items.length === 1 ? items[0] : undefined;
+      if (only && isRejected(error))
+        return [{ ok: false, error: await explainRefusalOf(this.api, only, error) }];
+      if (!isRejected(error) || only) return items.map(() => ({ ok: false, error }));
       return mapWithLimit(items, LOOKUP_CONCURRENCY, async (item) =>
         firstResult(await this.sendSuspension([item], suspended)),
       );
     }
+  }
+}
+
+/**
+ * AAC answers 400 (not 404) when a suspend names someone who is no longer a workspace member (A.6.5). Tell the
+ * core "not-found" in that case, so it can treat the mapping as stale instead of as a bad request.
+ */
+async function explainRefusalOf(api: AacApi, item: SuspendItem, refusal: unknown): Promise<unknown> {
+  try {
+    await api.getPerson(item.personId, item.ctx);
+    return refusal;
+  } catch (lookupError) {
+    if (lookupError instanceof UpstreamError && lookupError.kind === 'not-found') {
+      return new UpstreamError(
+        'aac',
+        'not-found',
+        `person ${item.personId} is not a member of the workspace`,
+        404,
+      );
+    }
+    return refusal;
   }
 }
 
