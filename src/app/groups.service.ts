@@ -109,7 +109,7 @@ export class GroupsService {
   /** PATCH (RFC 7644 §3.5.2); returns the stored group after the change. */
   async patch(id: string, body: unknown, ctx: WriteContext, ifMatch?: string): Promise<StoredGroup> {
     return this.update(id, ctx, 'PATCH', ifMatch, (current) => {
-      const { group, members } = applyGroupPatch(current, body);
+      const { group, members } = applyGroupPatch(current, body, { id });
       return { doc: normalizeGroupInput(group).doc, delta: members };
     });
   }

@@ -37,7 +37,13 @@ const USER_SORT_COLUMNS: Record<string, UserSortColumn['column']> = {
 /** How many times a read-modify-write retries when a concurrent request changed the user in between. */
 const MAX_WRITE_ATTEMPTS = 5;
 
-function recordInput(doc: Doc): UserRecordInput {
+/**
+ * The stored form of a user. `password` is dropped: neither upstream takes a password from the bridge (AAC invites
+ * by email, Server users sign in through Server), so keeping one would only create a secret to protect. A PUT
+ * without a password therefore cannot wipe one either (catalog OK-08).
+ */
+function recordInput(input: Doc): UserRecordInput {
+  const { password: _password, ...doc } = input;
   return {
     userName: String(doc.userName),
     externalId: typeof doc.externalId === 'string' ? doc.externalId : undefined,
@@ -109,7 +115,7 @@ export class UsersService {
 
   /** PATCH (RFC 7644 §3.5.2), applied to the stored resource. */
   patch(id: string, body: unknown, ctx: WriteContext, ifMatch?: string): Promise<Doc> {
-    return this.update(id, ctx, 'PATCH', ifMatch, (current) => normalizeUserInput(applyUserPatch(current, body)));
+    return this.update(id, ctx, 'PATCH', ifMatch, (current) => normalizeUserInput(applyUserPatch(current, body, { id })));
   }
 
   async delete(id: string, ctx: WriteContext, ifMatch?: string): Promise<void> {

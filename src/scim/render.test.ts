@@ -75,24 +75,6 @@ describe('renderUser', () => {
   it('etagOf', () => {
     expect(etagOf(12)).toBe('W/"12"');
   });
-
-  it('renders a typical user in well under the 0.3 ms GET budget', () => {
-    const stored = storedUser({
-      userName: 'bjensen@example.com',
-      name: { givenName: 'Barbara', familyName: 'Jensen' },
-      emails: [{ value: 'bjensen@example.com', type: 'work', primary: true }],
-      active: true,
-      [URN.EnterpriseUser]: { department: 'Tours', manager: { value: 'm' } },
-    });
-    const n = 5_000;
-    let perGet = Infinity;
-    for (let round = 0; round < 4; round++) {
-      const started = performance.now();
-      for (let i = 0; i < n; i++) JSON.stringify(renderUser(stored, [{ value: 'g', display: 'G' }], BASE));
-      perGet = Math.min(perGet, (performance.now() - started) / n);
-    }
-    expect(perGet).toBeLessThan(0.05); // ms, including JSON.parse of the row and JSON.stringify of the response
-  });
 });
 
 describe('renderGroup', () => {

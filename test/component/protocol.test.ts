@@ -209,6 +209,24 @@ describe.each(databaseKinds())('SCIM protocol over HTTP (%s)', (kind) => {
     });
   });
 
+  it('passwords are accepted but never stored nor returned (catalog CE-6, OK-13)', async () => {
+    const created = await app.auth.post('/Users').send(userBody('pw@example.com', { password: 'S3cret!pass' })).expect(201);
+    expect(created.body.password).toBeUndefined();
+    await app.auth
+      .patch(`/Users/${created.body.id}`)
+      .send({ schemas: [PATCH_SCHEMA], Operations: [{ op: 'replace', path: 'password', value: 'N3w!pass' }] })
+      .expect(200);
+    const row = await app.bridge.handle.db.scimUser.findUnique({ where: { id: created.body.id } });
+    expect(row?.data).not.toMatch(/pass'|S3cret|N3w/);
+  });
+
+  it('a PATCH that would change the id → 400 mutability', async () => {
+    const res = await app.auth
+      .patch(`/Users/${ids[6]}`)
+      .send({ schemas: [PATCH_SCHEMA], Operations: [{ op: 'replace', value: { id: 'other-id', nickName: 'x' } }] });
+    expectScimError(res, 400, 'mutability');
+  });
+
   it('the token is never echoed in any response', async () => {
     const res = await app.auth.get('/Users').query({ count: 1 });
     expect(JSON.stringify(res.body)).not.toContain(TEST_TOKEN);

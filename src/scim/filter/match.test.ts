@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { rfUsers } from '../../../test/fixtures/idp/rf-users.js';
 import { renderGroup } from '../render.js';
-import { matchesFilter, validateFilter } from './match.js';
+import { compileFilter, matchesFilter, validateFilter } from './match.js';
 import { parseFilter } from './parser.js';
 
 const matching = (filter: string): string[] => {
@@ -152,15 +152,8 @@ describe('matchesFilter: robustness', () => {
 
   it('caches the compiled filter per node', () => {
     const node = parseFilter('userName eq "bjensen@example.com"');
-    let hits = 0;
-    let perMatch = Infinity;
-    for (let round = 0; round < 4; round++) {
-      const started = performance.now();
-      for (let i = 0; i < 5_000; i++)
-        for (const u of rfUsers) if (matchesFilter(u.resource, node, 'User')) hits++;
-      perMatch = Math.min(perMatch, (performance.now() - started) / (5_000 * rfUsers.length));
-    }
-    expect(hits).toBe(20_000);
-    expect(perMatch).toBeLessThan(0.01); // ms: far below the 0.3 ms GET budget
+    expect(compileFilter(node, 'User')).toBe(compileFilter(node, 'User'));
+    const hits = rfUsers.filter((u) => matchesFilter(u.resource, node, 'User')).length;
+    expect(hits).toBe(1);
   });
 });

@@ -206,29 +206,20 @@ describe('applyGroupPatch: membership delta (catalog §4, §7)', () => {
 });
 
 describe('applyGroupPatch cost does not depend on group size (NOTES #10)', () => {
-  it('one member add costs the same for a 1-member and a 20 000-member group', () => {
-    const memberList = (n: number) => Array.from({ length: n }, (_, i) => ({ value: `user-${i}` }));
-    // Even a caller that wrongly passes the member list must not pay for it.
-    const small = { displayName: 'small', members: memberList(1) };
-    const large = { displayName: 'large', members: memberList(20_000) };
+  it('never reads the member list, so one member add is O(1) whatever the group size', () => {
+    // A structural check instead of a timing one (timings belong in bench/): a group whose `members` throws on any
+    // access proves the engine never touches the list, so a 20 000-member group costs what a 1-member group does.
+    const untouchable = new Proxy([], {
+      get() {
+        throw new Error('applyGroupPatch read the member list');
+      },
+    });
+    const group = { displayName: 'large', members: untouchable };
     const body = patch({ op: 'add', path: 'members', value: [{ value: 'new-user' }] });
-    // Best of 5 rounds: other test files run in parallel forks, and a single round can catch a GC or a busy core.
-    const time = (g: object) => {
-      let best = Infinity;
-      for (let round = 0; round < 5; round++) {
-        const started = performance.now();
-        for (let i = 0; i < 500; i++) applyGroupPatch(g, body);
-        best = Math.min(best, (performance.now() - started) / 500);
-      }
-      return best;
-    };
-    const tSmall = time(small);
-    const tLarge = time(large);
-    expect(tLarge).toBeLessThan(0.2); // ms per PATCH; scimmy's read-modify-write costs ~2 200 ms here
-    // Size-independent: a 20 000× larger group may not cost more than a few times as much (an O(n) copy would be ~100×).
-    expect(tLarge).toBeLessThan(Math.max(tSmall * 5, 0.05));
-    const out = applyGroupPatch(large, body);
+    const out = applyGroupPatch(group, body);
     expect(out.members).toEqual({ add: ['new-user'], remove: [] });
     expect(out.group).toEqual({ displayName: 'large' });
+    const removal = applyGroupPatch(group, patch({ op: 'remove', path: 'members[value eq "user-7"]' }));
+    expect(removal.members).toEqual({ add: [], remove: ['user-7'] });
   });
 });
