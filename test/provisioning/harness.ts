@@ -1,5 +1,5 @@
 // Shared set-up: a migrated database, fake AAC-like and Server-like connectors, a fast runner.
-import type { TargetName } from '../../src/core/connector.js';
+import type { Connector, TargetName } from '../../src/core/connector.js';
 import type { ProvisioningLogger } from '../../src/core/provisioning/ports.js';
 import type { DatabaseHandle } from '../../src/store/database.js';
 import { createProvisioning, type Provisioning, type ProvisioningOptions } from '../../src/store/provisioning/index.js';
@@ -40,7 +40,7 @@ export function fakeTargets(): { aac: FakeConnector; server: FakeConnector } {
 
 export function startProvisioning(
   handle: DatabaseHandle,
-  connectors: FakeConnector[],
+  connectors: Connector[],
   options: ProvisioningOptions = {},
   logger: ProvisioningLogger = recordingLogger(),
 ): Provisioning {
