@@ -10,6 +10,7 @@ import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import type { GroupsService } from '../../src/app/groups.service.js';
+import type { ProvisioningGateway, RequestOutcome } from '../../src/app/provisioning-gateway.js';
 import type { UsersService } from '../../src/app/users.service.js';
 import { healthRouter } from '../../src/http/health.router.js';
 import { discoveryRouter, scimRouter } from '../../src/http/scim.router.js';
@@ -491,12 +492,10 @@ describe('openapi.yaml against the running bridge (sqlite)', () => {
       .post('/Groups')
       .send({ schemas: [GROUP_SCHEMA], displayName: 'OpenAPI projected group' })
       .expect(201);
-    const res = await app.auth
-      .patch(`/Groups/${String(group.body.id)}?attributes=displayName`)
-      .send({
-        schemas: [PATCH_SCHEMA],
-        Operations: [{ op: 'replace', path: 'displayName', value: 'OpenAPI renamed' }],
-      });
+    const res = await app.auth.patch(`/Groups/${String(group.body.id)}?attributes=displayName`).send({
+      schemas: [PATCH_SCHEMA],
+      Operations: [{ op: 'replace', path: 'displayName', value: 'OpenAPI renamed' }],
+    });
     expect(res.status).toBe(200);
     expectDocumented(o, res, 'PATCH /Groups/{id}?attributes=displayName');
     expect(res.body).toMatchObject({ displayName: 'OpenAPI renamed' });
@@ -514,5 +513,268 @@ describe('openapi.yaml against the running bridge (sqlite)', () => {
         expectDocumented(o, res);
       }
     }
+  });
+});
+
+/** The scimType keywords the examples of a documented error response show. */
+function documentedScimTypes(op: Operation, status: number): string[] {
+  const mediaSchema = z.object({
+    example: z.unknown().optional(),
+    examples: z.record(z.string(), z.unknown()).optional(),
+  });
+  const response = z
+    .object({ content: z.object({ 'application/scim+json': mediaSchema }).optional() })
+    .parse(deref(op.responses[String(status)]));
+  const media = response.content?.['application/scim+json'] ?? {};
+  const values = [
+    media.example,
+    ...Object.values(media.examples ?? {}).map((e) => z.object({ value: z.unknown() }).parse(deref(e)).value),
+  ];
+  return values.flatMap((v) => (isRecord(v) && typeof v.scimType === 'string' ? [v.scimType] : []));
+}
+
+function operation(key: string): Operation {
+  const found = OPERATIONS.find((o) => o.key === key);
+  if (!found) throw new Error(`${key} is not documented`);
+  return found.op;
+}
+
+describe('documented errors happen as documented (sqlite)', () => {
+  let app: TestApp;
+  let userId = '';
+
+  beforeAll(async () => {
+    app = await startTestApp('sqlite', { env: { BRIDGE_MAX_BODY_BYTES: '4096' } });
+    userId = String(
+      (await app.auth.post('/Users').send(userBody('errors.user@example.com')).expect(201)).body.id,
+    );
+    await app.auth
+      .post('/Groups')
+      .send({ schemas: [GROUP_SCHEMA], displayName: 'Errors group' })
+      .expect(201);
+  });
+  afterAll(() => app?.close());
+
+  const patch = (operations: unknown[]) => ({ schemas: [PATCH_SCHEMA], Operations: operations });
+  const cases: Array<{ key: string; status: number; scimType?: string; send: () => supertest.Test }> = [
+    {
+      key: 'GET /Users',
+      status: 400,
+      scimType: 'invalidFilter',
+      send: () => app.auth.get('/Users?filter=favouriteColour eq "x"'),
+    },
+    {
+      key: 'GET /Users',
+      status: 400,
+      scimType: 'invalidValue',
+      send: () => app.auth.get('/Users?count=ten'),
+    },
+    {
+      key: 'GET /Groups',
+      status: 400,
+      scimType: 'invalidFilter',
+      send: () => app.auth.get('/Groups?filter=displayName eq'),
+    },
+    {
+      key: 'POST /Users/.search',
+      status: 400,
+      scimType: 'invalidFilter',
+      send: () => app.auth.post('/Users/.search').send({ schemas: [SEARCH_SCHEMA], filter: '(' }),
+    },
+    {
+      key: 'POST /Users',
+      status: 400,
+      scimType: 'invalidSyntax',
+      send: () => app.auth.post('/Users').send('{"userName":'),
+    },
+    {
+      key: 'POST /Users',
+      status: 409,
+      scimType: 'uniqueness',
+      send: () => app.auth.post('/Users').send(userBody('ERRORS.user@example.com')),
+    },
+    {
+      key: 'POST /Users',
+      status: 413,
+      send: () => app.auth.post('/Users').send(userBody('big@example.com', { nickName: 'x'.repeat(8000) })),
+    },
+    {
+      key: 'POST /Users',
+      status: 415,
+      send: () => app.auth.post('/Users').set('Content-Type', 'text/plain').send('hello'),
+    },
+    {
+      key: 'POST /Groups',
+      status: 409,
+      scimType: 'uniqueness',
+      send: () => app.auth.post('/Groups').send({ schemas: [GROUP_SCHEMA], displayName: 'errors GROUP' }),
+    },
+    {
+      key: 'POST /Groups',
+      status: 400,
+      scimType: 'invalidValue',
+      send: () =>
+        app.auth
+          .post('/Groups')
+          .send({ schemas: [GROUP_SCHEMA], displayName: 'Ghosts', members: [{ value: 'no-such-user' }] }),
+    },
+    { key: 'GET /Users/{id}', status: 404, send: () => app.auth.get('/Users/no-such-user') },
+    { key: 'GET /Groups/{id}', status: 404, send: () => app.auth.get('/Groups/no-such-group') },
+    {
+      key: 'PUT /Users/{id}',
+      status: 412,
+      send: () =>
+        app.auth.put(`/Users/${userId}`).set('If-Match', 'W/"999"').send(userBody('errors.user@example.com')),
+    },
+    {
+      key: 'DELETE /Users/{id}',
+      status: 412,
+      send: () => app.auth.delete(`/Users/${userId}`).set('If-Match', 'W/"999"'),
+    },
+    {
+      key: 'PATCH /Users/{id}',
+      status: 400,
+      scimType: 'invalidPath',
+      send: () =>
+        app.auth
+          .patch(`/Users/${userId}`)
+          .send(patch([{ op: 'replace', path: 'favouriteColour', value: 'red' }])),
+    },
+    {
+      key: 'PATCH /Users/{id}',
+      status: 400,
+      scimType: 'noTarget',
+      send: () => app.auth.patch(`/Users/${userId}`).send(patch([{ op: 'remove' }])),
+    },
+    {
+      key: 'PATCH /Users/{id}',
+      status: 400,
+      scimType: 'mutability',
+      send: () =>
+        app.auth
+          .patch(`/Users/${userId}`)
+          .send(patch([{ op: 'replace', path: 'meta.created', value: '2020-01-01T00:00:00Z' }])),
+    },
+    { key: 'GET /Schemas', status: 403, send: () => app.http.get('/scim/v2/Schemas?filter=id eq "x"') },
+    {
+      key: 'GET /ResourceTypes/{id}',
+      status: 404,
+      send: () => app.http.get('/scim/v2/ResourceTypes/Printer'),
+    },
+  ];
+
+  it.each(cases.map((c) => [`${c.key} → ${c.status}${c.scimType ? ` ${c.scimType}` : ''}`, c] as const))(
+    '%s',
+    async (_label, c) => {
+      const res = await c.send();
+      expect(res.status, res.text).toBe(c.status);
+      const op = operation(c.key);
+      expect(Object.keys(op.responses), c.key).toContain(String(c.status));
+      expect(res.body).toMatchObject({ status: String(c.status) });
+      if (c.scimType) {
+        expect(res.body.scimType).toBe(c.scimType);
+        expect(documentedScimTypes(op, c.status), `${c.key} ${c.status} examples`).toContain(c.scimType);
+      }
+    },
+  );
+});
+
+describe('upstream outcomes are answered as documented (sqlite, a scripted provisioning gateway)', () => {
+  let app: TestApp;
+  /** What the next awaited request reports: done, still pending at the deadline, or rejected with this upstream status. */
+  let next: RequestOutcome = { state: 'done' };
+  const gateway: ProvisioningGateway = {
+    targets: ['server'],
+    enqueueUser: async () => undefined,
+    enqueueGroup: async () => undefined,
+    awaitRequest: async () => next,
+  };
+  let userId = '';
+  let groupId = '';
+
+  beforeAll(async () => {
+    app = await startTestApp('sqlite', { provisioning: gateway });
+    userId = String(
+      (await app.auth.post('/Users').send(userBody('upstream.user@example.com')).expect(201)).body.id,
+    );
+    groupId = String(
+      (
+        await app.auth
+          .post('/Groups')
+          .send({ schemas: [GROUP_SCHEMA], displayName: 'Upstream group' })
+          .expect(201)
+      ).body.id,
+    );
+  });
+  afterAll(() => app?.close());
+
+  const writes: Array<[key: string, send: () => supertest.Test]> = [
+    ['POST /Users', () => app.auth.post('/Users').send(userBody('upstream.new@example.com'))],
+    [
+      'PUT /Users/{id}',
+      () => app.auth.put(`/Users/${userId}`).send(userBody('upstream.user@example.com', { title: 'Put' })),
+    ],
+    [
+      'PATCH /Users/{id}',
+      () =>
+        app.auth
+          .patch(`/Users/${userId}`)
+          .send({ schemas: [PATCH_SCHEMA], Operations: [{ op: 'replace', path: 'active', value: false }] }),
+    ],
+    ['DELETE /Users/{id}', () => app.auth.delete(`/Users/${userId}`)],
+    [
+      'POST /Groups',
+      () => app.auth.post('/Groups').send({ schemas: [GROUP_SCHEMA], displayName: 'Upstream new group' }),
+    ],
+    [
+      'PUT /Groups/{id}',
+      () =>
+        app.auth
+          .put(`/Groups/${groupId}`)
+          .send({ schemas: [GROUP_SCHEMA], displayName: 'Upstream group', members: [{ value: userId }] }),
+    ],
+    [
+      'PATCH /Groups/{id}',
+      () =>
+        app.auth.patch(`/Groups/${groupId}`).send({
+          schemas: [PATCH_SCHEMA],
+          Operations: [{ op: 'replace', path: 'displayName', value: 'Upstream renamed' }],
+        }),
+    ],
+    ['DELETE /Groups/{id}', () => app.auth.delete(`/Groups/${groupId}`)],
+  ];
+
+  it.each(writes)(
+    '%s: a permanent rejection is a documented 400 invalidValue or 409 uniqueness, and undone',
+    async (key, send) => {
+      const op = operation(key);
+      const before = await app.auth.get('/Users?count=0').expect(200);
+      const groupsBefore = await app.auth.get('/Groups?count=0').expect(200);
+      for (const [status, expected, scimType] of [
+        [400, 400, 'invalidValue'],
+        [409, 409, 'uniqueness'],
+      ] as const) {
+        next = { state: 'rejected', target: 'server', status, message: 'rejected by the test' };
+        const res = await send();
+        expect(res.status, res.text).toBe(expected);
+        expect(res.body.scimType).toBe(scimType);
+        expect(Object.keys(op.responses), key).toContain(String(expected));
+        expect(documentedScimTypes(op, expected), `${key} ${expected} examples`).toContain(scimType);
+      }
+      // Undone: the user and group counts are what they were, and the addressed resources still exist.
+      next = { state: 'done' };
+      expect((await app.auth.get('/Users?count=0')).body.totalResults).toBe(before.body.totalResults);
+      expect((await app.auth.get('/Groups?count=0')).body.totalResults).toBe(groupsBefore.body.totalResults);
+      await app.auth.get(`/Users/${userId}`).expect(200);
+      await app.auth.get(`/Groups/${groupId}`).expect(200);
+    },
+  );
+
+  it('work still pending at the deadline stays queued and the IdP gets its documented success', async () => {
+    next = { state: 'pending', targets: ['server'] };
+    const res = await app.auth.post('/Users').send(userBody('upstream.pending@example.com'));
+    next = { state: 'done' };
+    expect(res.status).toBe(201);
+    expect(Object.keys(operation('POST /Users').responses)).toContain('201');
   });
 });
