@@ -214,6 +214,29 @@ describe('AAC connector: tokens', () => {
     expect(ctx.calls.some((c) => c.status === 401)).toBe(false);
   });
 
+  it('repeats a throttled token request, but not one that failed ambiguously (the token may be rotated)', async () => {
+    control().addFault({
+      kind: 'status',
+      status: 429,
+      retryAfterSeconds: 0,
+      method: 'POST',
+      path: '/as/token',
+    });
+    await connect().checkReady(recordingContext());
+    expect(tokenCalls().map((r) => r.status)).toEqual([429, 200]);
+
+    control().reset();
+    control().addFault({ kind: 'status', status: 503, method: 'POST', path: '/as/token' });
+    const connector = connect();
+    const error = await connector.checkReady(recordingContext()).catch((e: unknown) => e);
+    expect((error as UpstreamError).kind).toBe('transient');
+    // the failed attempt released its refresh lease: the next call refreshes at once instead of waiting for it
+    const started = Date.now();
+    await connector.checkReady(recordingContext());
+    expect(Date.now() - started).toBeLessThan(1_500);
+    expect(tokenCalls().map((r) => r.status)).toEqual([503, 200]);
+  });
+
   it('derives the token URL from the token issuer when AAC_TOKEN_URL is not set', async () => {
     const jwtRefreshToken = control().issueRefreshToken();
     const connector = connect(new InMemoryCredentialStore(), {

@@ -83,7 +83,9 @@ export class AacTokenProvider implements TokenProvider {
   async renewAfterUnauthorized(refused: string, ctx: CallContext): Promise<string> {
     if (this.cached && this.cached.token !== refused && this.isFresh(this.cached)) return this.cached.token;
     if (this.cached?.token === refused) this.cached = undefined;
-    return this.flight.run(() => this.obtain(ctx, refused));
+    const renewed = await this.flight.run(() => this.obtain(ctx, refused));
+    // A flight started before the 401 may hand back the refused token: then renew on our own.
+    return renewed === refused ? await this.obtain(ctx, refused) : renewed;
   }
 
   /** Re-read, adopt another replica's token, or claim and refresh. `refused` is never adopted again. */

@@ -51,7 +51,9 @@ export class ServerTokenProvider implements TokenProvider {
   async renewAfterUnauthorized(refused: string, ctx: CallContext): Promise<string> {
     if (this.cached && this.cached.token !== refused && this.isFresh(this.cached)) return this.cached.token;
     if (this.cached?.token === refused) this.cached = undefined;
-    return this.flight.run(() => this.fetchToken(ctx));
+    const renewed = await this.flight.run(() => this.fetchToken(ctx));
+    // A flight started before the 401 may hand back the refused token: then renew on our own.
+    return renewed === refused ? await this.fetchToken(ctx) : renewed;
   }
 
   /**
