@@ -685,9 +685,9 @@ describe('upstream outcomes are answered as documented (sqlite, a scripted provi
   let next: RequestOutcome = { state: 'done' };
   const gateway: ProvisioningGateway = {
     targets: ['server'],
-    enqueueUser: async () => undefined,
-    enqueueGroup: async () => undefined,
-    awaitRequest: async () => next,
+    enqueueUser: () => Promise.resolve(),
+    enqueueGroup: () => Promise.resolve(),
+    awaitRequest: () => Promise.resolve(next),
   };
   let userId = '';
   let groupId = '';
