@@ -1,7 +1,9 @@
 // Durability and concurrency of the job store: claim exclusivity across two runners ("processes") on one database,
 // coalescing of queued duplicates, per-resource exclusivity, crash recovery through lease expiry.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { ProvisioningGateway } from '../../src/app/provisioning-gateway.js';
 import { PrismaProvisioningStore } from '../../src/store/provisioning/prisma-provisioning-store.js';
+import { withTransaction } from '../../src/store/transaction.js';
 import { createTestDatabase, type TestDatabase } from './test-db.js';
 import { ScimFixture } from './scim-fixture.js';
 import { FakeConnector } from './fake-connector.js';
@@ -122,6 +124,18 @@ describe('job store', () => {
     } finally {
       await p.stop();
     }
+  });
+
+  it('is the ProvisioningGateway the SCIM services use: enqueue for its targets inside their transaction', async () => {
+    const upstream = new FakeConnector('server');
+    const gateway: ProvisioningGateway = startProvisioning(db.handle, [upstream]);
+    expect(gateway.targets).toEqual(['server']);
+    await withTransaction(db.handle, async (tx) => {
+      await tx.scimUser.create({ data: { id: 'gw-user', userName: 'gw', userNameLower: 'gw', active: true, data: '{}' } });
+      await gateway.enqueueUser(tx, { requestId: 'gw-req', userId: 'gw-user' });
+    });
+    const jobs = await db.handle.db.provisioningJob.findMany({ where: { requestId: 'gw-req' } });
+    expect(jobs.map((j) => [j.target, j.state])).toEqual([['server', 'queued']]);
   });
 
   it('answers done at once for a request that queued nothing', async () => {

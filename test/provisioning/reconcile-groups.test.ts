@@ -1,7 +1,8 @@
 // Reconcile rules for groups and memberships: create/rename/delete, MemberSync deltas applied in batches,
 // members provisioned first when needed, refused members.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Provisioning } from '../../src/store/provisioning/index.js';
+import { enqueueGroupSync, type Provisioning } from '../../src/store/provisioning/index.js';
+import { withTransaction } from '../../src/store/transaction.js';
 import { createTestDatabase, type TestDatabase } from './test-db.js';
 import { ScimFixture } from './scim-fixture.js';
 import { fakeTargets, mapping, startProvisioning } from './harness.js';
@@ -148,5 +149,29 @@ describe('groups', () => {
     const recreated = server.groupByName('Found')!;
     expect(recreated.id).not.toBe(old.id);
     expect(recreated.members.size).toBe(1);
+  });
+});
+
+describe('groups restored by compensation', () => {
+  it('recreates a group whose rejected DELETE was undone, with its members', async () => {
+    const p = await start();
+    const [a] = await createUsers(p, 'back', 1);
+    const g = await scim.createGroup('Phoenix', [a!]);
+    await p.awaitRequest(g.requestId);
+    server.fail('deleteGroup', { kind: 'rejected', times: 1, status: 400, message: 'group owns workflows' });
+    const deletion = await scim.deleteGroup(g.id);
+    await expect(p.awaitRequest(deletion)).resolves.toMatchObject({ state: 'rejected', target: 'server' });
+    expect(aac.groupByName('Phoenix')).toBeUndefined();
+
+    // The SCIM layer writes the group back with the same id and members.
+    const undo = `${deletion}:undo`;
+    await withTransaction(db.handle, async (tx) => {
+      await tx.scimGroup.create({ data: { id: g.id, displayName: 'Phoenix', displayNameLower: 'phoenix' } });
+      await tx.groupMember.create({ data: { groupId: g.id, userId: a! } });
+      await enqueueGroupSync(tx, { requestId: undo, groupId: g.id, targets: ['aac', 'server'], added: [a!] });
+    });
+    await expect(p.awaitRequest(undo)).resolves.toEqual({ state: 'done' });
+    expect(aac.groupByName('Phoenix')?.members.size).toBe(1);
+    expect(server.groupByName('Phoenix')?.members.size).toBe(1);
   });
 });

@@ -157,6 +157,23 @@ describe('users', () => {
     expect(await mapping(db.handle, 'User', id, 'server')).toMatchObject({ state: 'removed', upstreamId: null });
   });
 
+  it('re-provisions a user whose rejected DELETE was compensated (same id restored)', async () => {
+    const p = await start();
+    const { id, requestId } = await scim.createUser({ userName: 'keep@example.com', givenName: 'K' });
+    await p.awaitRequest(requestId);
+    server.fail('removeUser', { kind: 'rejected', times: 1, status: 409, message: 'user owns assets' });
+    const deletion = await scim.deleteUser(id);
+    await expect(p.awaitRequest(deletion)).resolves.toMatchObject({ state: 'rejected', target: 'server', status: 409 });
+    await waitFor(async () => (await mapping(db.handle, 'User', id, 'aac'))?.state === 'removed');
+    expect(aac.userByEmail('keep@example.com')).toBeUndefined();
+
+    await expect(p.awaitRequest(await scim.restoreUser(id, `${deletion}:undo`))).resolves.toEqual({ state: 'done' });
+    expect(aac.userByEmail('keep@example.com')).toBeDefined();
+    expect(await mapping(db.handle, 'User', id, 'aac')).toMatchObject({ state: 'synced' });
+    expect(await mapping(db.handle, 'User', id, 'server')).toMatchObject({ state: 'synced' });
+    expect(server.userByEmail('keep@example.com')).toMatchObject({ active: true });
+  });
+
   it('answers pending at the deadline while a target hangs, and finishes the work afterwards', async () => {
     const p = await start();
     aac.fail('ensureUser', { kind: 'hang', times: 1 });

@@ -72,6 +72,16 @@ export class ScimFixture {
     return requestId;
   }
 
+  /** Compensation of a rejected DELETE: the same user (same id) comes back. */
+  async restoreUser(id: string, requestId = this.rid()): Promise<string> {
+    const u = this.users.get(id)!;
+    await withTransaction(this.handle, async (tx) => {
+      await tx.scimUser.create({ data: { id, ...userColumns(u) } });
+      await enqueueUserSync(tx, { requestId, userId: id, targets: this.targets });
+    });
+    return requestId;
+  }
+
   async createGroup(displayName: string, members: string[] = [], requestId = this.rid()): Promise<{ id: string; requestId: string }> {
     const id = crypto.randomUUID();
     await withTransaction(this.handle, async (tx) => {

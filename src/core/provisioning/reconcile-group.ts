@@ -38,6 +38,12 @@ export async function reconcileGroup(
     return { dropMemberSyncs: true, retrySoon: false };
   }
   mapping.displayName = group.displayName;
+  if (mapping.state === 'removed') {
+    // The SCIM group is back (compensation restored a rejected DELETE): recreate it with every SCIM member.
+    mapping.upstreamId = null;
+    mapping.lastPushed = null;
+    await ctx.store.resetMemberSyncs(group.scimId, ctx.connector.target);
+  }
   try {
     return await converge(ctx, mapping, group, deps);
   } catch (err) {

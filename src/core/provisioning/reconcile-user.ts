@@ -51,6 +51,13 @@ export async function reconcileUser(
     await removeUpstreamUser(ctx, mapping);
     return { dropMemberSyncs: true };
   }
+  if (mapping.state === 'removed') {
+    // The SCIM user is back (compensation restored a rejected DELETE): whatever the upstream kept is unknown, so
+    // provision afresh; ensureUser links the existing upstream user by email where one survived.
+    mapping.upstreamId = null;
+    mapping.lastPushed = null;
+    mapping.extra = {};
+  }
   mapping.email = user.email.toLowerCase();
   mapping.displayName = user.displayName ?? ([user.givenName, user.familyName].filter(Boolean).join(' ') || null);
   try {
