@@ -778,3 +778,83 @@ describe('upstream outcomes are answered as documented (sqlite, a scripted provi
     expect(Object.keys(operation('POST /Users').responses)).toContain('201');
   });
 });
+
+describe('request examples replayed against the bridge (sqlite)', () => {
+  let app: TestApp;
+  beforeAll(async () => {
+    app = await startTestApp('sqlite');
+  });
+  afterAll(() => app?.close());
+
+  const fixtureRequestSchema = z.object({
+    request: z.object({ method: z.string(), path: z.string(), body: z.unknown() }),
+    expect: z.object({ status: z.union([z.number(), z.array(z.number())]) }),
+  });
+
+  /** Each (operation, fixture) pair the document shows as a request example. */
+  const replays = OPERATIONS.flatMap((o) => {
+    if (o.op.requestBody === undefined) return [];
+    const media = z
+      .object({
+        content: z.object({
+          'application/scim+json': z.object({ examples: z.record(z.string(), z.unknown()).optional() }),
+        }),
+      })
+      .parse(deref(o.op.requestBody)).content['application/scim+json'];
+    return Object.values(media.examples ?? {}).flatMap((e) => {
+      const file = z.object({ 'x-fixture': z.string().optional() }).parse(deref(e))['x-fixture'];
+      return file ? [{ o, file }] : [];
+    });
+  });
+
+  it('every IdP example is attached to an operation', () => {
+    expect(replays.length).toBeGreaterThanOrEqual(12);
+  });
+
+  it.each(replays.map((r) => [`${r.o.key} with ${r.file}`, r] as const))(
+    '%s',
+    async (_label, { o, file }) => {
+      const fixture = fixtureRequestSchema.parse(
+        JSON.parse(fs.readFileSync(path.join(FIXTURES, file), 'utf8')),
+      );
+      // The example sits on the operation the IdP sends it to.
+      expect(fixture.request.method.toLowerCase()).toBe(o.method);
+      expect(fixture.request.path.replace(/\{(uid|gid)\}/, '{id}')).toBe(o.path);
+
+      const text = JSON.stringify(fixture.request.body) + fixture.request.path;
+      const used = (name: string) => text.includes(`{${name}}`);
+      const ids: Record<string, string> = {};
+      const cleanup: string[] = [];
+      const newUser = async (name: string) => {
+        const res = await app.auth
+          .post('/Users')
+          .send(userBody(`replay.${name}@example.com`))
+          .expect(201);
+        cleanup.push(`/Users/${String(res.body.id)}`);
+        return String(res.body.id);
+      };
+      for (const name of ['u1', 'u2', 'u3', 'managerId', 'uid'])
+        if (used(name)) ids[name] = await newUser(name);
+      if (used('gid')) {
+        const members = ids.u2 ? [{ value: ids.u2 }] : [];
+        const res = await app.auth
+          .post('/Groups')
+          .send({ schemas: [GROUP_SCHEMA], displayName: 'Replay group', members })
+          .expect(201);
+        ids.gid = String(res.body.id);
+        cleanup.unshift(`/Groups/${ids.gid}`);
+      }
+      const fill = (s: string) => s.replace(/\{(\w+)\}/g, (whole, name: string) => ids[name] ?? whole);
+
+      const res = await app.auth[o.method](fill(fixture.request.path)).send(
+        fill(JSON.stringify(fixture.request.body)),
+      );
+      const expected = [fixture.expect.status].flat();
+      expect(expected, `${file}: ${res.status} ${res.text}`).toContain(res.status);
+      expect(Object.keys(o.op.responses), file).toContain(String(res.status));
+      if (res.status === 201)
+        cleanup.unshift(new URL(String(res.headers.location)).pathname.replace(/^\/scim\/v2/, ''));
+      for (const p of cleanup) await app.auth.delete(p);
+    },
+  );
+});
