@@ -215,6 +215,98 @@ function routesOf(router: Router): Array<[string, string]> {
 
 const toOpenApiPath = (expressPath: string): string => expressPath.replace(/:(\w+)/g, '{$1}');
 
+/** The JSON Schema keywords openapi.yaml uses; `conformance` refuses any other, so none is silently skipped. */
+const ANNOTATIONS = new Set([
+  'description',
+  'readOnly',
+  'writeOnly',
+  'format',
+  'default',
+  'example',
+  'title',
+]);
+const ASSERTIONS = new Set([
+  '$ref',
+  'type',
+  'properties',
+  'patternProperties',
+  'required',
+  'items',
+  'minItems',
+  'contains',
+  'const',
+  'enum',
+  'allOf',
+  'oneOf',
+  'pattern',
+  'minLength',
+  'minimum',
+]);
+
+function jsonType(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'array';
+  if (typeof value === 'number') return Number.isInteger(value) ? 'integer' : 'number';
+  return typeof value;
+}
+
+/** Checks a response body against a documented schema (the subset of JSON Schema 2020-12 the document uses). */
+function conformance(schemaNode: unknown, value: unknown, at = '$'): string[] {
+  const schema = deref(schemaNode);
+  if (!isRecord(schema)) throw new Error(`${at}: schema is not an object`);
+  const problems: string[] = [];
+  for (const keyword of Object.keys(schema))
+    if (!ASSERTIONS.has(keyword) && !ANNOTATIONS.has(keyword))
+      throw new Error(`${at}: unsupported keyword ${keyword}`);
+  const { type } = schema;
+  if (typeof type === 'string') {
+    const actual = jsonType(value);
+    if (actual !== type && !(type === 'number' && actual === 'integer'))
+      return [`${at}: ${actual}, not ${type}`];
+  }
+  if ('const' in schema && !matchesFixture(value, schema.const))
+    problems.push(`${at}: not ${JSON.stringify(schema.const)}`);
+  if (Array.isArray(schema.enum) && !schema.enum.includes(value))
+    problems.push(`${at}: ${JSON.stringify(value)} not in enum`);
+  if (
+    typeof schema.pattern === 'string' &&
+    typeof value === 'string' &&
+    !new RegExp(schema.pattern).test(value)
+  )
+    problems.push(`${at}: does not match ${schema.pattern}`);
+  if (typeof schema.minLength === 'number' && typeof value === 'string' && value.length < schema.minLength)
+    problems.push(`${at}: shorter than ${schema.minLength}`);
+  if (typeof schema.minimum === 'number' && typeof value === 'number' && value < schema.minimum)
+    problems.push(`${at}: below ${schema.minimum}`);
+  if (Array.isArray(schema.allOf))
+    for (const part of schema.allOf) problems.push(...conformance(part, value, at));
+  if (Array.isArray(schema.oneOf)) {
+    const passing = schema.oneOf.filter((part) => conformance(part, value, at).length === 0).length;
+    if (passing !== 1) problems.push(`${at}: matches ${passing} of oneOf`);
+  }
+  if (isRecord(value)) {
+    if (Array.isArray(schema.required))
+      for (const key of schema.required)
+        if (typeof key === 'string' && !(key in value)) problems.push(`${at}: lacks ${key}`);
+    const properties = isRecord(schema.properties) ? schema.properties : {};
+    const patterns = isRecord(schema.patternProperties) ? Object.entries(schema.patternProperties) : [];
+    for (const [key, child] of Object.entries(value)) {
+      if (key in properties) problems.push(...conformance(properties[key], child, `${at}.${key}`));
+      for (const [pattern, sub] of patterns)
+        if (new RegExp(pattern).test(key)) problems.push(...conformance(sub, child, `${at}.${key}`));
+    }
+  }
+  if (Array.isArray(value)) {
+    if (typeof schema.minItems === 'number' && value.length < schema.minItems)
+      problems.push(`${at}: fewer than ${schema.minItems} items`);
+    if (schema.items !== undefined)
+      value.forEach((v, i) => problems.push(...conformance(schema.items, v, `${at}[${i}]`)));
+    if (schema.contains !== undefined && !value.some((v) => conformance(schema.contains, v).length === 0))
+      problems.push(`${at}: contains no match`);
+  }
+  return problems;
+}
+
 /** Deep equality where a fixture string holding `{placeholder}`s matches any value with something in their place. */
 function matchesFixture(example: unknown, fixture: unknown): boolean {
   if (typeof fixture === 'string' && /\{\w+\}/.test(fixture)) {
@@ -456,6 +548,9 @@ describe('openapi.yaml against the running bridge (sqlite)', () => {
         .split(';')[0]!
         .trim();
       expect(mediaTypes, `${label} ${res.status} content-type`).toContain(received);
+      const schema = documented?.content?.[received]?.schema;
+      if (schema !== undefined)
+        expect(conformance(schema, res.body), `${label} ${res.status} body`).toEqual([]);
     }
     for (const header of Object.keys(documented?.headers ?? {}).filter(
       (h) => h === 'ETag' || h === 'Location',
@@ -671,6 +766,7 @@ describe('documented errors happen as documented (sqlite)', () => {
       const op = operation(c.key);
       expect(Object.keys(op.responses), c.key).toContain(String(c.status));
       expect(res.body).toMatchObject({ status: String(c.status) });
+      expect(conformance({ $ref: ERROR_REF }, res.body)).toEqual([]);
       if (c.scimType) {
         expect(res.body.scimType).toBe(c.scimType);
         expect(documentedScimTypes(op, c.status), `${c.key} ${c.status} examples`).toContain(c.scimType);
@@ -758,6 +854,7 @@ describe('upstream outcomes are answered as documented (sqlite, a scripted provi
         const res = await send();
         expect(res.status, res.text).toBe(expected);
         expect(res.body.scimType).toBe(scimType);
+        expect(conformance({ $ref: ERROR_REF }, res.body)).toEqual([]);
         expect(Object.keys(op.responses), key).toContain(String(expected));
         expect(documentedScimTypes(op, expected), `${key} ${expected} examples`).toContain(scimType);
       }
