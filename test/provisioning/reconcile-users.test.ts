@@ -137,7 +137,10 @@ describe('users', () => {
     const job = await db.handle.db.provisioningJob.findFirst({ where: { scimId: id, target: 'server' } });
     expect(job).toMatchObject({ state: 'done', attempts: 3, lastStatus: 503 });
     await p.flushAudit();
-    const retries = await db.handle.db.auditEvent.findMany({ where: { requestId, kind: 'provisioning', target: 'server' } });
+    const retries = await db.handle.db.auditEvent.findMany({
+      where: { requestId, kind: 'provisioning', target: 'server' },
+      orderBy: { id: 'asc' },
+    });
     expect(retries.map((e) => JSON.parse(e.detail ?? '{}').outcome)).toEqual(['retry', 'retry', 'created']);
   });
 

@@ -78,12 +78,19 @@ export interface ClaimedJob {
   createdAt: Date;
 }
 
+/** The SCIM state an execution brings the target in line with; null = the resource was deleted. */
+export type DesiredState =
+  | { resourceType: 'User'; user: DesiredUser | null }
+  | { resourceType: 'Group'; group: GroupSnapshot | null };
+
 /** A resource key leased by one execution, with the queued jobs it took (coalesced) and the mapping it owns. */
 export interface Execution {
   key: ResourceKey;
   claimId: string;
   jobs: ClaimedJob[];
   mapping: Mapping;
+  /** read in the claiming transaction when the store can; otherwise the runner loads it */
+  desired?: DesiredState | undefined;
 }
 
 export type MemberOp = 'add' | 'remove';

@@ -17,8 +17,18 @@ import type {
 } from './model.js';
 
 export interface ProvisioningStore {
-  /** Resources with due work on `target` (queued and due, or running with an expired lease), oldest first. */
-  findDueKeys(target: TargetName, now: Date, limit: number, exclude: ResourceKey[]): Promise<ResourceKey[]>;
+  /**
+   * Claims up to `max` resources with due work on `target` (queued and due, or running with an expired lease),
+   * oldest first, skipping `exclude`, in as few transactions as the store can: each as `claim()` would.
+   */
+  claimDue(
+    target: TargetName,
+    now: Date,
+    leaseUntil: Date,
+    max: number,
+    exclude: ResourceKey[],
+    newClaimId: () => string,
+  ): Promise<Execution[]>;
   /**
    * Atomically leases the resource key and takes ALL its queued jobs (coalescing, due or backing off) plus running
    * jobs whose lease expired. Null when another execution holds the key or nothing was left to take.

@@ -67,6 +67,10 @@ interface TargetState {
   connector: Connector;
   claimLock: Mutex;
   inFlight: Map<string, ResourceKey>;
+  /** claimed in a batch, not yet started by a worker */
+  ready: Execution[];
+  /** executions running now */
+  executing: number;
   idleWaiters: Set<() => void>;
   woken: boolean;
 }
@@ -93,6 +97,8 @@ export class ProvisioningRunner {
         connector,
         claimLock: new Mutex(),
         inFlight: new Map(),
+        ready: [],
+        executing: 0,
         idleWaiters: new Set(),
         woken: false,
       });
@@ -178,13 +184,22 @@ export class ProvisioningRunner {
         this.logger.error({ err, target }, 'could not claim provisioning jobs');
       }
       if (!this.running && execution) {
-        // Claimed during shutdown: hand it back to lease expiry rather than start an upstream call now.
-        state.inFlight.delete(keyString(execution.key));
+        // Claimed during shutdown: hand it back rather than start an upstream call now.
+        state.ready.push(execution);
         break;
       }
-      if (execution) await this.execute(state, execution);
-      else await this.idle(state);
+      if (execution) {
+        state.executing++;
+        try {
+          await this.execute(state, execution);
+        } finally {
+          state.executing--;
+        }
+      } else {
+        await this.idle(state);
+      }
     }
+    await state.claimLock.run(() => this.releaseUnstarted(state));
   }
 
   private idle(state: TargetState): Promise<void> {
@@ -204,21 +219,41 @@ export class ProvisioningRunner {
     });
   }
 
+  /**
+   * Hands out a claimed execution: one left from the last batch, else a new batch sized to the free workers
+   * (one store transaction for the batch). Runs under the target's claim lock.
+   */
   private async claimNext(state: TargetState): Promise<Execution | null> {
     if (!this.running) return null;
+    const ready = state.ready.shift();
+    if (ready) return ready;
     const now = this.clock();
-    const keys = await this.store.findDueKeys(state.connector.target, now, this.options.claimBatch, [
-      ...state.inFlight.values(),
-    ]);
-    for (const key of keys) {
-      if (state.inFlight.has(keyString(key))) continue;
-      const execution = await this.store.claim(key, randomUUID(), now, this.leaseUntil());
-      if (execution) {
-        state.inFlight.set(keyString(key), key);
-        return execution;
-      }
+    const free = Math.max(1, this.options.workersPerTarget - state.executing);
+    const claimed = await this.store.claimDue(
+      state.connector.target,
+      now,
+      this.leaseUntil(),
+      Math.min(this.options.claimBatch, free),
+      [...state.inFlight.values()],
+      () => randomUUID(),
+    );
+    for (const execution of claimed) state.inFlight.set(keyString(execution.key), execution.key);
+    const [first, ...rest] = claimed;
+    if (rest.length > 0) {
+      state.ready.push(...rest);
+      this.wake([state.connector.target]);
     }
-    return null;
+    return first ?? null;
+  }
+
+  /** Executions claimed but never started (shutdown): their jobs go back to the queue at once, no attempt counted. */
+  private async releaseUnstarted(state: TargetState): Promise<void> {
+    for (const execution of state.ready.splice(0)) {
+      state.inFlight.delete(keyString(execution.key));
+      await this.store
+        .finish(execution, execution.mapping, { state: 'queued', runAfter: this.clock(), countAttempt: false })
+        .catch((err: unknown) => this.logger.warn({ err, key: execution.key }, 'could not hand back a claimed job'));
+    }
   }
 
   private leaseUntil(): Date {
@@ -277,11 +312,12 @@ export class ProvisioningRunner {
     let outcome: JobsOutcome = { state: 'done' };
     let dropMemberSyncs = false;
     try {
+      const desired = execution.desired;
       if (key.resourceType === 'User') {
-        const user = await this.store.loadUser(key.scimId);
+        const user = desired?.resourceType === 'User' ? desired.user : await this.store.loadUser(key.scimId);
         ({ dropMemberSyncs } = await reconcileUser(ctx, mapping, user, key.scimId));
       } else {
-        const group = await this.store.loadGroup(key.scimId);
+        const group = desired?.resourceType === 'Group' ? desired.group : await this.store.loadGroup(key.scimId);
         const result = await reconcileGroup(ctx, mapping, group, {
           ensureMemberUser: (userId) => this.ensureMemberUser(state, newest.requestId, userId),
         });

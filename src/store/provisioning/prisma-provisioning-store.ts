@@ -34,6 +34,17 @@ interface PgCreateMany<Row> {
   idMapping: { createMany(args: { data: Row[]; skipDuplicates: boolean }): Promise<{ count: number }> };
 }
 
+interface PendingFinish {
+  execution: Execution;
+  mapping: Mapping;
+  jobs: JobsOutcome;
+  dropMemberSyncs: boolean;
+  resolve: () => void;
+  reject: (err: unknown) => void;
+}
+
+const USER_SELECT = { id: true, userName: true, displayName: true, active: true, data: true } as const;
+
 function asTarget(value: string): TargetName {
   return value === 'server' ? 'server' : 'aac';
 }
@@ -45,22 +56,21 @@ function asMemberOp(value: string): MemberOp {
 export class PrismaProvisioningStore implements ProvisioningStore {
   constructor(private readonly handle: DatabaseHandle) {}
 
-  async findDueKeys(target: TargetName, now: Date, limit: number, exclude: ResourceKey[]): Promise<ResourceKey[]> {
-    const rows = await readConsistent(this.handle, (db) =>
-      db.provisioningJob.findMany({
-        where: {
-          target,
-          OR: [
-            { state: 'queued', runAfter: { lte: now } },
-            { state: 'running', leaseUntil: { lt: now } },
-          ],
-          NOT: exclude.map((k) => ({ resourceType: k.resourceType, scimId: k.scimId })),
-        },
-        orderBy: { id: 'asc' },
-        take: limit * 4,
-        select: { resourceType: true, scimId: true },
-      }),
-    );
+  /** Resources with due work on `target` (queued and due, or running with an expired lease), oldest first. */
+  private async dueKeys(tx: Tx, target: TargetName, now: Date, limit: number, exclude: ResourceKey[]): Promise<ResourceKey[]> {
+    const rows = await tx.provisioningJob.findMany({
+      where: {
+        target,
+        OR: [
+          { state: 'queued', runAfter: { lte: now } },
+          { state: 'running', leaseUntil: { lt: now } },
+        ],
+        NOT: exclude.map((k) => ({ resourceType: k.resourceType, scimId: k.scimId })),
+      },
+      orderBy: { id: 'asc' },
+      take: limit * 4,
+      select: { resourceType: true, scimId: true },
+    });
     const seen = new Set<string>();
     const keys: ResourceKey[] = [];
     for (const row of rows) {
@@ -103,30 +113,72 @@ export class PrismaProvisioningStore implements ProvisioningStore {
     return toMapping(row);
   }
 
+  /** Leases the key and takes all its queued (and lease-expired running) jobs; null when busy or nothing left. */
+  private async claimIn(tx: Tx, key: ResourceKey, claimId: string, now: Date, leaseUntil: Date): Promise<Execution | null> {
+    if (!(await this.takeLease(tx, key, claimId, now, leaseUntil))) return null;
+    // All queued jobs of the resource, due or backing off: one execution satisfies them all (coalescing).
+    const taken = await tx.provisioningJob.updateMany({
+      where: {
+        ...keyWhere(key),
+        OR: [{ state: 'queued' }, { state: 'running', leaseUntil: { lt: now } }],
+      },
+      data: { state: 'running', claimId, leaseUntil, attempts: { increment: 1 } },
+    });
+    if (taken.count === 0) {
+      await tx.idMapping.updateMany({
+        where: { ...keyWhere(key), leaseOwner: claimId },
+        data: { leaseOwner: null, leaseUntil: null },
+      });
+      return null;
+    }
+    const jobs = await tx.provisioningJob.findMany({
+      where: { claimId },
+      select: { id: true, requestId: true, attempts: true, createdAt: true },
+      orderBy: { id: 'asc' },
+    });
+    return { key, claimId, jobs, mapping: await this.readMapping(tx, key) };
+  }
+
   claim(key: ResourceKey, claimId: string, now: Date, leaseUntil: Date): Promise<Execution | null> {
+    return withTransaction(this.handle, (tx) => this.claimIn(tx, key, claimId, now, leaseUntil));
+  }
+
+  /**
+   * One transaction for a whole batch: candidates, leases, jobs, and the SCIM rows the executions will reconcile
+   * (read in the same transaction, so consistent with the jobs taken). On SQLite, where every write transaction is
+   * serialised, this is what keeps the per-job database cost low.
+   */
+  claimDue(
+    target: TargetName,
+    now: Date,
+    leaseUntil: Date,
+    max: number,
+    exclude: ResourceKey[],
+    newClaimId: () => string,
+  ): Promise<Execution[]> {
     return withTransaction(this.handle, async (tx) => {
-      if (!(await this.takeLease(tx, key, claimId, now, leaseUntil))) return null;
-      // All queued jobs of the resource, due or backing off: one execution satisfies them all (coalescing).
-      const taken = await tx.provisioningJob.updateMany({
-        where: {
-          ...keyWhere(key),
-          OR: [{ state: 'queued' }, { state: 'running', leaseUntil: { lt: now } }],
-        },
-        data: { state: 'running', claimId, leaseUntil, attempts: { increment: 1 } },
-      });
-      if (taken.count === 0) {
-        await tx.idMapping.updateMany({
-          where: { ...keyWhere(key), leaseOwner: claimId },
-          data: { leaseOwner: null, leaseUntil: null },
-        });
-        return null;
+      const executions: Execution[] = [];
+      for (const key of await this.dueKeys(tx, target, now, max, exclude)) {
+        const execution = await this.claimIn(tx, key, newClaimId(), now, leaseUntil);
+        if (execution) executions.push(execution);
       }
-      const jobs = await tx.provisioningJob.findMany({
-        where: { claimId },
-        select: { id: true, requestId: true, attempts: true, createdAt: true },
-        orderBy: { id: 'asc' },
-      });
-      return { key, claimId, jobs, mapping: await this.readMapping(tx, key) };
+      const userIds = executions.filter((e) => e.key.resourceType === 'User').map((e) => e.key.scimId);
+      const groupIds = executions.filter((e) => e.key.resourceType === 'Group').map((e) => e.key.scimId);
+      const users = userIds.length
+        ? await tx.scimUser.findMany({ where: { id: { in: userIds } }, select: USER_SELECT })
+        : [];
+      const groups = groupIds.length
+        ? await tx.scimGroup.findMany({ where: { id: { in: groupIds } }, select: { id: true, displayName: true } })
+        : [];
+      const userById = new Map(users.map((u) => [u.id, toUserSnapshot(u)]));
+      const groupById = new Map(groups.map((g) => [g.id, { scimId: g.id, displayName: g.displayName }]));
+      for (const e of executions) {
+        e.desired =
+          e.key.resourceType === 'User'
+            ? { resourceType: 'User', user: userById.get(e.key.scimId) ?? null }
+            : { resourceType: 'Group', group: groupById.get(e.key.scimId) ?? null };
+      }
+      return executions;
     });
   }
 
@@ -156,54 +208,74 @@ export class PrismaProvisioningStore implements ProvisioningStore {
     );
   }
 
-  async finish(
+  /**
+   * Ends an execution. Finishes arriving together are written in ONE transaction (group commit): on SQLite every
+   * transaction is serialised, so this divides the per-job cost by the number of workers finishing at once.
+   */
+  finish(
     execution: Execution,
     mapping: Mapping,
     jobs: JobsOutcome,
     options: { dropMemberSyncs?: boolean | undefined } = {},
   ): Promise<void> {
-    const { key, claimId } = execution;
-    await withTransaction(this.handle, async (tx) => {
-      await tx.idMapping.updateMany({
-        where: { ...keyWhere(key), leaseOwner: claimId },
-        data: { ...mappingColumns(mapping), leaseOwner: null, leaseUntil: null },
-      });
-      const where = { claimId, state: 'running' };
-      if (jobs.state === 'done') {
-        await tx.provisioningJob.updateMany({ where, data: { state: 'done', leaseUntil: null } });
-      } else if (jobs.state === 'failed') {
-        await tx.provisioningJob.updateMany({
-          where,
-          data: { state: 'failed', leaseUntil: null, lastError: jobs.error, lastStatus: jobs.status ?? null },
-        });
-      } else {
-        await tx.provisioningJob.updateMany({
-          where,
-          data: {
-            state: 'queued',
-            claimId: null,
-            leaseUntil: null,
-            runAfter: jobs.runAfter,
-            ...(jobs.error !== undefined ? { lastError: jobs.error, lastStatus: jobs.status ?? null } : {}),
-            ...(jobs.countAttempt ? {} : { attempts: { decrement: 1 } }),
-          },
-        });
-      }
-      if (options.dropMemberSyncs) {
-        await tx.memberSync.deleteMany({
-          where: key.resourceType === 'User' ? { userId: key.scimId, target: key.target } : { groupId: key.scimId, target: key.target },
-        });
-      }
+    return new Promise((resolve, reject) => {
+      this.pendingFinishes.push({ execution, mapping, jobs, dropMemberSyncs: options.dropMemberSyncs ?? false, resolve, reject });
+      if (this.pendingFinishes.length === 1) setImmediate(() => void this.flushFinishes());
     });
   }
 
+  private readonly pendingFinishes: PendingFinish[] = [];
+
+  private async flushFinishes(): Promise<void> {
+    const batch = this.pendingFinishes.splice(0);
+    if (batch.length === 0) return;
+    try {
+      await withTransaction(this.handle, async (tx) => {
+        for (const f of batch) await this.finishIn(tx, f);
+      });
+      for (const f of batch) f.resolve();
+    } catch (err) {
+      for (const f of batch) f.reject(err);
+    }
+  }
+
+  private async finishIn(tx: Tx, f: PendingFinish): Promise<void> {
+    const { key, claimId } = f.execution;
+    const jobs = f.jobs;
+    await tx.idMapping.updateMany({
+      where: { ...keyWhere(key), leaseOwner: claimId },
+      data: { ...mappingColumns(f.mapping), leaseOwner: null, leaseUntil: null },
+    });
+    const where = { claimId, state: 'running' };
+    if (jobs.state === 'done') {
+      await tx.provisioningJob.updateMany({ where, data: { state: 'done', leaseUntil: null } });
+    } else if (jobs.state === 'failed') {
+      await tx.provisioningJob.updateMany({
+        where,
+        data: { state: 'failed', leaseUntil: null, lastError: jobs.error, lastStatus: jobs.status ?? null },
+      });
+    } else {
+      await tx.provisioningJob.updateMany({
+        where,
+        data: {
+          state: 'queued',
+          claimId: null,
+          leaseUntil: null,
+          runAfter: jobs.runAfter,
+          ...(jobs.error !== undefined ? { lastError: jobs.error, lastStatus: jobs.status ?? null } : {}),
+          ...(jobs.countAttempt ? {} : { attempts: { decrement: 1 } }),
+        },
+      });
+    }
+    if (f.dropMemberSyncs) {
+      await tx.memberSync.deleteMany({
+        where: key.resourceType === 'User' ? { userId: key.scimId, target: key.target } : { groupId: key.scimId, target: key.target },
+      });
+    }
+  }
+
   async loadUser(scimId: string): Promise<DesiredUser | null> {
-    const row = await readConsistent(this.handle, (db) =>
-      db.scimUser.findUnique({
-        where: { id: scimId },
-        select: { id: true, userName: true, displayName: true, active: true, data: true },
-      }),
-    );
+    const row = await readConsistent(this.handle, (db) => db.scimUser.findUnique({ where: { id: scimId }, select: USER_SELECT }));
     return row ? toUserSnapshot(row) : null;
   }
 
