@@ -430,6 +430,43 @@ describe('openapi.yaml', () => {
     }
   });
 
+  it('every request and response example conforms to the schema it illustrates', () => {
+    const mediaSchema = z.object({
+      schema: z.unknown().optional(),
+      example: z.unknown().optional(),
+      examples: z.record(z.string(), z.unknown()).optional(),
+    });
+    const contentOf = (node: unknown) =>
+      Object.entries(
+        z.object({ content: z.record(z.string(), mediaSchema).optional() }).parse(deref(node)).content ?? {},
+      );
+    let checked = 0;
+    for (const { key, op } of OPERATIONS) {
+      const bodies = [
+        ...(op.requestBody === undefined
+          ? []
+          : contentOf(op.requestBody).map(([m, c]) => [`${key} request ${m}`, c] as const)),
+        ...Object.entries(op.responses).flatMap(([status, r]) =>
+          contentOf(r).map(([m, c]) => [`${key} ${status} ${m}`, c] as const),
+        ),
+      ];
+      for (const [label, media] of bodies) {
+        if (media.schema === undefined) continue;
+        const examples = [
+          ...(media.example === undefined ? [] : [media.example]),
+          ...Object.values(media.examples ?? {}).map(
+            (e) => z.object({ value: z.unknown() }).parse(deref(e)).value,
+          ),
+        ];
+        for (const example of examples) {
+          expect(conformance(media.schema, example), label).toEqual([]);
+          checked++;
+        }
+      }
+    }
+    expect(checked).toBeGreaterThan(50);
+  });
+
   it('the declared-route list is what the Express routers hold', () => {
     const deps = {
       users: {} as unknown as UsersService,
@@ -637,16 +674,18 @@ function operation(key: string): Operation {
 describe('documented errors happen as documented (sqlite)', () => {
   let app: TestApp;
   let userId = '';
+  let groupId = '';
 
   beforeAll(async () => {
     app = await startTestApp('sqlite', { env: { BRIDGE_MAX_BODY_BYTES: '4096' } });
     userId = String(
       (await app.auth.post('/Users').send(userBody('errors.user@example.com')).expect(201)).body.id,
     );
-    await app.auth
+    const group = await app.auth
       .post('/Groups')
       .send({ schemas: [GROUP_SCHEMA], displayName: 'Errors group' })
       .expect(201);
+    groupId = String(group.body.id);
   });
   afterAll(() => app?.close());
 
@@ -681,6 +720,37 @@ describe('documented errors happen as documented (sqlite)', () => {
       status: 400,
       scimType: 'invalidSyntax',
       send: () => app.auth.post('/Users').send('{"userName":'),
+    },
+    {
+      key: 'POST /Users',
+      status: 400,
+      scimType: 'invalidValue',
+      send: () => app.auth.post('/Users').send({ schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'] }),
+    },
+    {
+      key: 'PUT /Groups/{id}',
+      status: 400,
+      scimType: 'invalidValue',
+      send: () =>
+        app.auth
+          .put(`/Groups/${groupId}`)
+          .send({ schemas: [GROUP_SCHEMA], displayName: 'Errors group', members: [{ value: 'nobody' }] }),
+    },
+    {
+      key: 'PATCH /Groups/{id}',
+      status: 404,
+      send: () =>
+        app.auth
+          .patch('/Groups/no-such-group')
+          .send({
+            schemas: [PATCH_SCHEMA],
+            Operations: [{ op: 'add', path: 'members', value: [{ value: userId }] }],
+          }),
+    },
+    {
+      key: 'DELETE /Groups/{id}',
+      status: 412,
+      send: () => app.auth.delete(`/Groups/${groupId}`).set('If-Match', 'W/"999"'),
     },
     {
       key: 'POST /Users',
