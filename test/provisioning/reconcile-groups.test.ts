@@ -90,6 +90,20 @@ describe('groups', () => {
     expect(await mapping(db.handle, 'User', u.id, 'server')).toMatchObject({ state: 'synced', leaseOwner: null });
   });
 
+  it('provisions many unprovisioned members a few at a time, then adds them in one batch', async () => {
+    const p = await start();
+    const quiet = new ScimFixture(db.handle, []);
+    const ids: string[] = [];
+    for (let i = 0; i < 12; i++) ids.push((await quiet.createUser({ userName: `par${i}@example.com` })).id);
+    server.delayMs = 15;
+    const { requestId } = await scim.createGroup('Parallel', ids);
+    await expect(p.awaitRequest(requestId)).resolves.toEqual({ state: 'done' });
+    expect(server.callsOf('ensureUser')).toHaveLength(12);
+    expect(server.maxConcurrent).toBeGreaterThan(2);
+    expect(server.groupByName('Parallel')?.members.size).toBe(12);
+    expect(server.callsOf('addMembers').map((c) => (c.args[1] as string[]).length)).toEqual([12]);
+  });
+
   it('leaves inactive members not propagated and adds them when activated', async () => {
     const p = await start();
     const u = await scim.createUser({ userName: 'sleepy@example.com', active: false });

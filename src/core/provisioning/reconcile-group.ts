@@ -109,6 +109,28 @@ async function converge(
   return { dropMemberSyncs: false, retrySoon: members.retrySoon };
 }
 
+/** Member users provisioned in parallel by one group job (each leases its own user key). */
+const ENSURE_CONCURRENCY = 8;
+
+async function forEachConcurrently<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  let failed = false;
+  const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length && !failed) {
+      const item = items[next++] as T;
+      try {
+        await fn(item);
+      } catch (err) {
+        failed = true; // the other lanes finish their current item and stop
+        throw err;
+      }
+    }
+  });
+  const results = await Promise.allSettled(lanes);
+  const rejection = results.find((r) => r.status === 'rejected');
+  if (rejection) throw rejection.reason;
+}
+
 interface Refusal {
   userId: string;
   reason: string;
@@ -143,34 +165,32 @@ async function syncMembers(
     const addRows = rows.filter((r) => r.op === 'add');
     const active = await store.usersActive(addRows.map((r) => r.userId));
     const additions: Array<{ row: MemberSyncRow; upstreamId: string }> = [];
+    const unprovisioned: MemberSyncRow[] = [];
     for (const row of addRows) {
       const isActive = active.get(row.userId);
       if (isActive === undefined) {
         updates.push({ ...row, state: 'not_propagated', reason: 'user deleted' });
-        continue;
-      }
-      if (!isActive) {
+      } else if (!isActive) {
         // Server empties an inactive user's groups; AAC never saw them. Added when the user is activated.
         updates.push({ ...row, state: 'not_propagated', reason: 'user inactive: added when activated' });
-        continue;
+      } else {
+        const upstreamId = users.get(row.userId)?.upstreamId;
+        if (upstreamId) additions.push({ row, upstreamId });
+        else unprovisioned.push(row);
       }
-      let upstreamId = users.get(row.userId)?.upstreamId ?? null;
-      if (!upstreamId) {
-        // "users not yet invited are invited first" (BRIDGE-INTERFACE.md)
-        const ensured = await deps.ensureMemberUser(row.userId);
-        if (ensured.kind === 'busy') {
-          retrySoon = true;
-          continue;
-        }
-        if (ensured.kind === 'skipped') {
-          updates.push({ ...row, state: ensured.state, reason: ensured.reason });
-          if (ensured.state === 'failed') refused.push({ userId: row.userId, reason: ensured.reason });
-          continue;
-        }
-        upstreamId = ensured.upstreamId;
-      }
-      additions.push({ row, upstreamId });
     }
+    // "users not yet invited are invited first" (BRIDGE-INTERFACE.md), a few at a time.
+    await forEachConcurrently(unprovisioned, ENSURE_CONCURRENCY, async (row) => {
+      const ensured = await deps.ensureMemberUser(row.userId);
+      if (ensured.kind === 'busy') {
+        retrySoon = true;
+      } else if (ensured.kind === 'skipped') {
+        updates.push({ ...row, state: ensured.state, reason: ensured.reason });
+        if (ensured.state === 'failed') refused.push({ userId: row.userId, reason: ensured.reason });
+      } else {
+        additions.push({ row, upstreamId: ensured.upstreamId });
+      }
+    });
     await applyBatches(ctx, groupUpstreamId, 'add', additions, updates, refused);
     await store.settleMemberSyncs(updates);
   }
