@@ -10,6 +10,8 @@ import type { Logger } from './shared/logger.js';
 import { openDatabase, type DatabaseHandle } from './store/database.js';
 import { migrate } from './store/migrator.js';
 import { TokenRepository } from './store/tokens.repository.js';
+import { createPrismaCredentialStore, createProvisioning } from './store/provisioning/index.js';
+import { createUpstreams, type Upstreams } from './upstreams.js';
 
 export interface Bridge {
   app: Express;
@@ -27,12 +29,19 @@ export interface BridgeOptions {
   provisioning?: ProvisioningGateway;
   readiness?: ReadinessCheck[];
   onClose?: () => Promise<void>;
+  /** an already opened (and migrated) database */
+  handle?: DatabaseHandle;
 }
 
-export async function buildBridge({ env, logger, provisioning, readiness = [], onClose }: BridgeOptions): Promise<Bridge> {
+export async function openMigratedDatabase(env: Env, logger: Logger): Promise<DatabaseHandle> {
   const applied = await migrate(env.DATABASE_URL);
   if (applied.length > 0) logger.info({ migrations: applied }, 'database migrations applied');
-  const handle = openDatabase(env.DATABASE_URL);
+  return openDatabase(env.DATABASE_URL);
+}
+
+export async function buildBridge(options: BridgeOptions): Promise<Bridge> {
+  const { env, logger, provisioning, readiness = [], onClose } = options;
+  const handle = options.handle ?? (await openMigratedDatabase(env, logger));
   const tokens = new TokenRepository(handle);
   if (env.SCIM_TOKEN) await tokens.registerEnvToken(env.SCIM_TOKEN);
   const gateway = provisioning ?? NO_PROVISIONING;
@@ -68,4 +77,36 @@ export async function buildBridge({ env, logger, provisioning, readiness = [], o
       await handle.close();
     },
   };
+}
+
+/**
+ * The whole product as `npm start` runs it: the bridge plus durable provisioning into the configured targets
+ * (or into the embedded simulators in demo mode). Workers start before the first request is served, so work
+ * left queued by a previous run (crash, restart) resumes at once.
+ */
+export async function buildProvisionedBridge(env: Env, logger: Logger): Promise<Bridge & { upstreams: Upstreams }> {
+  const handle = await openMigratedDatabase(env, logger);
+  const upstreams = await createUpstreams(env, createPrismaCredentialStore(handle), logger);
+  const provisioning = createProvisioning({
+    handle,
+    connectors: upstreams.connectors,
+    logger: logger.child({ component: 'provisioning' }),
+    options: { workersPerTarget: env.BRIDGE_WORKERS_PER_TARGET, requestDeadlineMs: env.BRIDGE_UPSTREAM_DEADLINE_MS },
+  });
+  await provisioning.start();
+  const bridge = await buildBridge({
+    env,
+    logger,
+    handle,
+    provisioning,
+    readiness: upstreams.connectors.map((c) => ({
+      name: `upstream:${c.target}`,
+      check: () => c.checkReady({ requestId: 'readyz' }),
+    })),
+    onClose: async () => {
+      await provisioning.stop();
+      await upstreams.close();
+    },
+  });
+  return { ...bridge, upstreams };
 }

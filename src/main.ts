@@ -1,7 +1,8 @@
 // Boot: configuration → database (migrations) → bridge → listen; graceful shutdown on SIGINT/SIGTERM.
 import type { Server } from 'node:http';
 import { ConfigError, isDemoMode, loadEnv } from './config/env.js';
-import { buildBridge } from './container.js';
+import { buildProvisionedBridge } from './container.js';
+import { generateToken } from './store/tokens.repository.js';
 import { createLogger } from './shared/logger.js';
 
 async function main(): Promise<void> {
@@ -16,10 +17,12 @@ async function main(): Promise<void> {
     throw err;
   }
   const logger = createLogger(env.LOG_LEVEL);
-  if (isDemoMode(env)) {
-    logger.warn('no upstream configured (AAC_API_URL / SERVER_API_URL unset): the bridge only stores');
+  if (isDemoMode(env) && !env.SCIM_TOKEN) {
+    // Demo mode must work with no setup at all: give the user a token to paste into curl or the IdP.
+    env = { ...env, SCIM_TOKEN: generateToken() };
+    process.stdout.write(`\nDemo mode: SCIM bearer token for this run: ${env.SCIM_TOKEN}\n\n`);
   }
-  const bridge = await buildBridge({ env, logger });
+  const bridge = await buildProvisionedBridge(env, logger);
   const server: Server = bridge.app.listen(env.PORT, env.HOST, () => {
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : env.PORT;

@@ -3,6 +3,8 @@
 import { Command } from 'commander';
 import { openDatabase } from '../store/database.js';
 import { migrate } from '../store/migrator.js';
+import { registerAuditCommands } from './commands/audit.js';
+import { registerMappingsCommands } from './commands/mappings.js';
 import { registerTokenCommands, type OpenDatabase } from './commands/tokens.js';
 
 const open: OpenDatabase = async () => {
@@ -17,6 +19,8 @@ const program = new Command()
   .showHelpAfterError();
 
 registerTokenCommands(program, open);
+registerMappingsCommands(program, open);
+registerAuditCommands(program, open);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);

@@ -48,6 +48,17 @@ export const envSchema = z
     BRIDGE_MAX_RESULTS: int(1, 10_000).default(1000),
     /** how long a SCIM response waits for the upstream work it caused (ms); the rest stays queued */
     BRIDGE_UPSTREAM_DEADLINE_MS: int(0, 55_000).default(20_000),
+    /** proactive rate limit towards AAC: requests per second and requests in flight (0 = unlimited) */
+    AAC_RATE_LIMIT_RPS: int(0, 100_000).default(10),
+    AAC_MAX_CONCURRENCY: int(0, 1_000).default(4),
+    /** proactive rate limit towards Alteryx Server (0 = unlimited) */
+    SERVER_RATE_LIMIT_RPS: int(0, 100_000).default(10),
+    SERVER_MAX_CONCURRENCY: int(0, 1_000).default(4),
+    /** provisioning executions in parallel per target */
+    BRIDGE_WORKERS_PER_TARGET: int(1, 256).default(8),
+    /** demo mode: ports of the embedded simulators (0 = any free port) */
+    SIM_AAC_PORT: int(0, 65535).default(4010),
+    SIM_SERVER_PORT: int(0, 65535).default(4020),
     /** public base URL for meta.location when the bridge sits behind a proxy, e.g. https://scim.example.com */
     BRIDGE_PUBLIC_URL: optionalString.pipe(httpUrl.optional()),
   });

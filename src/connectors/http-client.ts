@@ -121,10 +121,18 @@ export class HttpClient {
       headers: { Accept: 'application/json' },
     });
     const { requestsPerSecond, maxConcurrent } = options.rateLimit;
-    this.limiter = new Bottleneck({
-      maxConcurrent: maxConcurrent > 0 ? maxConcurrent : null,
-      minTime: requestsPerSecond > 0 ? Math.ceil(1000 / requestsPerSecond) : 0,
-    });
+    // A token bucket rather than fixed spacing: one second's worth of requests may go at once (a lone SCIM
+    // request's 3-5 upstream calls are not spread over half a second), and the sustained rate stays capped.
+    const bucket =
+      requestsPerSecond > 0
+        ? {
+            reservoir: Math.max(1, Math.floor(requestsPerSecond)),
+            reservoirIncreaseAmount: 1,
+            reservoirIncreaseInterval: Math.max(1, Math.floor(1000 / requestsPerSecond)),
+            reservoirIncreaseMaximum: Math.max(1, Math.floor(requestsPerSecond)),
+          }
+        : {};
+    this.limiter = new Bottleneck({ maxConcurrent: maxConcurrent > 0 ? maxConcurrent : null, ...bucket });
   }
 
   get target(): TargetName {

@@ -48,16 +48,23 @@ export class TokenRepository {
     return { token, info: row };
   }
 
-  /** Registers SCIM_TOKEN from the environment (idempotent: the same value maps to the same row). */
+  /**
+   * Registers SCIM_TOKEN from the environment (idempotent: the same value maps to the same row). A previous
+   * SCIM_TOKEN stops working: changing the variable is how an admin rotates that token.
+   */
   async registerEnvToken(token: string): Promise<string> {
     const tokenHash = hashToken(token);
-    const row = await withTransaction(this.handle, (tx) =>
-      tx.apiToken.upsert({
+    const row = await withTransaction(this.handle, async (tx) => {
+      await tx.apiToken.updateMany({
+        where: { source: 'env', revokedAt: null, tokenHash: { not: tokenHash } },
+        data: { revokedAt: new Date() },
+      });
+      return tx.apiToken.upsert({
         where: { tokenHash },
         create: { id: crypto.randomUUID(), name: 'SCIM_TOKEN (environment)', tokenHash, source: 'env' },
         update: { revokedAt: null },
-      }),
-    );
+      });
+    });
     this.cache = null;
     return row.id;
   }

@@ -1,0 +1,85 @@
+// Builds the upstream side from the configuration: one connector per configured target, or — with no target
+// configured — the embedded AAC and Server simulators with a connector to each (demo mode, BRIDGE-INTERFACE.md).
+import type { Connector } from './core/connector.js';
+import type { CredentialStore } from './core/credential-store.js';
+import type { Env } from './config/env.js';
+import { isDemoMode } from './config/env.js';
+import { createAacConnector, createServerConnector } from './connectors/index.js';
+import type { Logger } from './shared/logger.js';
+import { startSimulators, type RunningSimulators } from './simulators/index.js';
+
+export interface Upstreams {
+  connectors: Connector[];
+  /** the embedded simulators, in demo mode */
+  simulators?: RunningSimulators | undefined;
+  close(): Promise<void>;
+}
+
+/** Upstream settings as the connectors take them, from the environment or from the demo simulators. */
+export function upstreamEnv(env: Env, sims?: RunningSimulators): Env {
+  if (!sims) return env;
+  return {
+    ...env,
+    AAC_API_URL: sims.aac.baseUrl,
+    AAC_TOKEN_URL: sims.aac.tokenUrl,
+    AAC_CLIENT_ID: sims.aac.clientId,
+    AAC_REFRESH_TOKEN: sims.aac.refreshToken,
+    AAC_WORKSPACE_ID: String(sims.aac.workspaceId),
+    SERVER_API_URL: sims.server.baseUrl,
+    SERVER_CLIENT_ID: sims.server.clientId,
+    SERVER_CLIENT_SECRET: sims.server.clientSecret,
+  };
+}
+
+export async function createUpstreams(env: Env, credentialStore: CredentialStore, logger: Logger): Promise<Upstreams> {
+  const simulators = isDemoMode(env)
+    ? await startSimulators({ aacPort: env.SIM_AAC_PORT, serverPort: env.SIM_SERVER_PORT })
+    : undefined;
+  if (simulators) {
+    logger.warn(
+      { aac: simulators.aac.baseUrl, server: simulators.server.baseUrl },
+      'DEMO MODE: no upstream configured (AAC_API_URL / SERVER_API_URL unset); provisioning into the embedded AAC and Server simulators (state at /__sim/state on each)',
+    );
+  }
+  const cfg = upstreamEnv(env, simulators);
+  const connectors: Connector[] = [];
+  if (cfg.AAC_API_URL) {
+    connectors.push(
+      createAacConnector(
+        {
+          apiUrl: cfg.AAC_API_URL,
+          tokenUrl: cfg.AAC_TOKEN_URL,
+          clientId: cfg.AAC_CLIENT_ID!,
+          initialRefreshToken: cfg.AAC_REFRESH_TOKEN!,
+          workspaceId: cfg.AAC_WORKSPACE_ID,
+          rateLimit: { requestsPerSecond: cfg.AAC_RATE_LIMIT_RPS, maxConcurrent: cfg.AAC_MAX_CONCURRENCY },
+        },
+        { credentialStore, logger: logger.child({ target: 'aac' }) },
+      ),
+    );
+  }
+  if (cfg.SERVER_API_URL) {
+    connectors.push(
+      createServerConnector(
+        {
+          apiUrl: cfg.SERVER_API_URL,
+          clientId: cfg.SERVER_CLIENT_ID!,
+          clientSecret: cfg.SERVER_CLIENT_SECRET!,
+          defaultRole: cfg.SERVER_DEFAULT_ROLE,
+          groupRole: cfg.SERVER_GROUP_ROLE,
+          deleteMode: cfg.SERVER_DELETE_MODE,
+          rateLimit: { requestsPerSecond: cfg.SERVER_RATE_LIMIT_RPS, maxConcurrent: cfg.SERVER_MAX_CONCURRENCY },
+        },
+        { credentialStore, logger: logger.child({ target: 'server' }) },
+      ),
+    );
+  }
+  return {
+    connectors,
+    simulators,
+    close: async () => {
+      await Promise.all(connectors.map((c) => c.close()));
+      await simulators?.close();
+    },
+  };
+}
