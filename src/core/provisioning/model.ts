@@ -137,6 +137,8 @@ export interface AuditRecord {
 export interface RequestStatus {
   total: number;
   unfinishedTargets: TargetName[];
+  /** the resources whose jobs of this request are still queued or running */
+  unfinishedKeys: ResourceKey[];
   rejected: { target: TargetName; status?: number | undefined; message: string } | null;
 }
 

@@ -339,7 +339,12 @@ export class ProvisioningRunner {
       this.logger.error({ err, key }, 'could not record provisioning result');
     }
     state.inFlight.delete(keyString(key));
-    provisioningSignals.settled(requestIds);
+    provisioningSignals.settled(requestIds, {
+      key,
+      state: outcome.state,
+      status: outcome.state === 'done' ? undefined : outcome.status,
+      message: outcome.state === 'done' ? undefined : outcome.error,
+    });
     if (outcome.state === 'queued') this.wakeAt(key.target, outcome.runAfter);
   }
 

@@ -3,9 +3,18 @@
 // - settled: "jobs of these requests ended" (the runner) → wakes awaitRequest().
 // Jobs queued or run by another process are still found by the workers' poll and awaitRequest's slow re-check.
 import type { TargetName } from '../connector.js';
+import type { JobsOutcome, ResourceKey } from './model.js';
+
+/** How the jobs of one resource key ended in an execution (all jobs of the execution end alike). */
+export interface SettledEvent {
+  key: ResourceKey;
+  state: JobsOutcome['state'];
+  status?: number | undefined;
+  message?: string | undefined;
+}
 
 type WorkListener = (targets: readonly TargetName[]) => void;
-type SettledListener = () => void;
+type SettledListener = (event: SettledEvent) => void;
 
 class ProvisioningSignals {
   private readonly workListeners = new Set<WorkListener>();
@@ -41,9 +50,9 @@ class ProvisioningSignals {
     };
   }
 
-  settled(requestIds: Iterable<string>): void {
+  settled(requestIds: Iterable<string>, event: SettledEvent): void {
     for (const id of new Set(requestIds)) {
-      for (const listener of this.settledListeners.get(id) ?? []) listener();
+      for (const listener of this.settledListeners.get(id) ?? []) listener(event);
     }
   }
 }

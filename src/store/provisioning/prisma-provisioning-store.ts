@@ -381,15 +381,20 @@ export class PrismaProvisioningStore implements ProvisioningStore {
     const jobs = await readConsistent(this.handle, (db) =>
       db.provisioningJob.findMany({
         where: { requestId },
-        select: { target: true, state: true, lastError: true, lastStatus: true },
+        select: { resourceType: true, scimId: true, target: true, state: true, lastError: true, lastStatus: true },
         orderBy: { id: 'asc' },
       }),
     );
     const failed = jobs.find((j) => j.state === 'failed');
-    const unfinished = new Set(jobs.filter((j) => j.state !== 'done' && j.state !== 'failed').map((j) => asTarget(j.target)));
+    const unfinished = jobs.filter((j) => j.state !== 'done' && j.state !== 'failed');
     return {
       total: jobs.length,
-      unfinishedTargets: [...unfinished],
+      unfinishedTargets: [...new Set(unfinished.map((j) => asTarget(j.target)))],
+      unfinishedKeys: unfinished.map((j) => ({
+        resourceType: j.resourceType === 'Group' ? 'Group' : 'User',
+        scimId: j.scimId,
+        target: asTarget(j.target),
+      })),
       rejected: failed
         ? {
             target: asTarget(failed.target),
