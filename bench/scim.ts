@@ -261,7 +261,11 @@ async function measureBridge(): Promise<void> {
     log('npm run build');
     execFileSync('npm', ['run', 'build'], { cwd: projectRoot, stdio: ['ignore', 'ignore', 'inherit'] });
   }
-  const bridge = await startBridge(projectRoot, process.env.BENCH_LOG_LEVEL ?? 'warn');
+  const bridge = await startBridge(
+    projectRoot,
+    process.env.BENCH_LOG_LEVEL ?? 'warn',
+    process.env.BENCH_UPSTREAM_RPS ?? '0',
+  );
   try {
     log(`bridge up at ${bridge.baseUrl}; seeding ${config.users} users`);
     const seeded = await seedUsers({

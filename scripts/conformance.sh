@@ -49,11 +49,12 @@ SCIM_TOKEN=$(node -e 'console.log(require("crypto").randomBytes(24).toString("he
 BASE_URL="http://127.0.0.1:$PORT"
 export SCIM_BASE="$BASE_URL/scim/v2" SCIM_TOKEN
 
-# No AAC_API_URL / SERVER_API_URL: the bridge runs its embedded simulators on loopback ports, no network needed.
+# No AAC_API_URL / SERVER_API_URL: the bridge runs its embedded simulators on free loopback ports (SIM_*_PORT=0,
+# so a test run or another bridge on the default ports 4010/4020 cannot collide), no network needed.
 echo "conformance: starting the bridge on $BASE_URL (SQLite $WORK/c.db, embedded simulators)"
 env -u AAC_API_URL -u SERVER_API_URL -u AAC_CLIENT_ID -u AAC_REFRESH_TOKEN -u AAC_TOKEN_URL -u AAC_WORKSPACE_ID \
   -u SERVER_CLIENT_ID -u SERVER_CLIENT_SECRET \
-  HOST=127.0.0.1 PORT="$PORT" DATABASE_URL="file:$WORK/c.db" SCIM_TOKEN="$SCIM_TOKEN" LOG_LEVEL="${LOG_LEVEL:-info}" \
+  HOST=127.0.0.1 PORT="$PORT" SIM_AAC_PORT=0 SIM_SERVER_PORT=0 DATABASE_URL="file:$WORK/c.db" SCIM_TOKEN="$SCIM_TOKEN" LOG_LEVEL="${LOG_LEVEL:-info}" \
   node "$BRIDGE_ENTRY" >"$BRIDGE_LOG" 2>&1 </dev/null &
 BRIDGE_PID=$!
 if ! node scripts/wait-for-http.mjs "$BASE_URL/healthz" 60 "$BRIDGE_PID"; then

@@ -103,7 +103,11 @@ export interface BridgeServer extends RunningServer {
  * Starts `node dist/main.js` on 127.0.0.1 with a fresh SQLite file in a temporary folder, a random SCIM token and no
  * upstream configured, so the bridge provisions into its embedded simulators (BRIDGE-INTERFACE.md "Start").
  */
-export async function startBridge(projectRoot: string, logLevel = 'warn'): Promise<BridgeServer> {
+export async function startBridge(
+  projectRoot: string,
+  logLevel = 'warn',
+  upstreamRps = '0',
+): Promise<BridgeServer> {
   const port = await freePort();
   const token = crypto.randomBytes(24).toString('hex');
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'scim-bench-'));
@@ -119,6 +123,16 @@ export async function startBridge(projectRoot: string, logLevel = 'warn'): Promi
     SCIM_TOKEN: token,
     LOG_LEVEL: logLevel,
     NODE_ENV: 'production',
+    // The embedded simulators on free ports, so a bench can run next to a test suite or another bridge.
+    SIM_AAC_PORT: '0',
+    SIM_SERVER_PORT: '0',
+    // The bridge's proactive upstream rate limit (10 req/s per target by default) caps user creation at about two
+    // users a second (4-5 upstream calls each): that measures the limiter, not the bridge. The bench lifts it unless
+    // BENCH_UPSTREAM_RPS says otherwise (0 = unlimited, as in src/config/env.ts).
+    AAC_RATE_LIMIT_RPS: upstreamRps,
+    SERVER_RATE_LIMIT_RPS: upstreamRps,
+    AAC_MAX_CONCURRENCY: upstreamRps === '0' ? '0' : (env.AAC_MAX_CONCURRENCY ?? '4'),
+    SERVER_MAX_CONCURRENCY: upstreamRps === '0' ? '0' : (env.SERVER_MAX_CONCURRENCY ?? '4'),
   });
   const { child, logTail } = spawnServer([path.join(projectRoot, 'dist', 'main.js')], env, dir);
   const baseUrl = `http://127.0.0.1:${port}`;
