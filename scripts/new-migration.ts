@@ -1,6 +1,6 @@
 // Generates the next committed migration for BOTH providers from the change to prisma/schema/*.prisma.
 //   npx tsx scripts/new-migration.ts <name>
-// Each migration folder keeps a snapshot of the full schema it produced (schema.snapshot.prisma), so the next
+// Each migration folder keeps a snapshot of the full schema it produced (schema.snapshot.txt), so the next
 // migration is a diff between two datamodels: `prisma migrate diff` then needs no database and no shadow
 // database, and works offline with the JS engine. Migrations are applied by src/store/migrator.ts at start-up.
 import { execFileSync } from 'node:child_process';
@@ -30,7 +30,7 @@ for (const provider of ['sqlite', 'postgresql'] as const) {
   const currentFile = path.join(tmp, 'current.prisma');
   fs.writeFileSync(currentFile, current);
   const from = last
-    ? ['--from-schema-datamodel', path.join(migrationsDir, last, 'schema.snapshot.prisma')]
+    ? ['--from-schema-datamodel', path.join(migrationsDir, last, 'schema.snapshot.txt')]
     : ['--from-empty'];
   const sql = execFileSync(
     'npx',
@@ -44,6 +44,6 @@ for (const provider of ['sqlite', 'postgresql'] as const) {
   const folder = path.join(migrationsDir, `${String(existing.length + 1).padStart(4, '0')}_${name}`);
   fs.mkdirSync(folder);
   fs.writeFileSync(path.join(folder, 'migration.sql'), sql);
-  fs.writeFileSync(path.join(folder, 'schema.snapshot.prisma'), current);
+  fs.writeFileSync(path.join(folder, 'schema.snapshot.txt'), current);
   console.log(`${provider}: wrote ${folder}`);
 }
