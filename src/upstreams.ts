@@ -43,14 +43,19 @@ export async function createUpstreams(env: Env, credentialStore: CredentialStore
   }
   const cfg = upstreamEnv(env, simulators);
   const connectors: Connector[] = [];
+  // loadEnv guarantees the credentials that go with each URL (REQUIRED_WITH); this keeps the types honest.
+  const need = (value: string | undefined, name: string): string => {
+    if (!value) throw new Error(`${name} is required`);
+    return value;
+  };
   if (cfg.AAC_API_URL) {
     connectors.push(
       createAacConnector(
         {
           apiUrl: cfg.AAC_API_URL,
           tokenUrl: cfg.AAC_TOKEN_URL,
-          clientId: cfg.AAC_CLIENT_ID!,
-          initialRefreshToken: cfg.AAC_REFRESH_TOKEN!,
+          clientId: need(cfg.AAC_CLIENT_ID, 'AAC_CLIENT_ID'),
+          initialRefreshToken: need(cfg.AAC_REFRESH_TOKEN, 'AAC_REFRESH_TOKEN'),
           workspaceId: cfg.AAC_WORKSPACE_ID,
           rateLimit: { requestsPerSecond: cfg.AAC_RATE_LIMIT_RPS, maxConcurrent: cfg.AAC_MAX_CONCURRENCY },
         },
@@ -63,8 +68,8 @@ export async function createUpstreams(env: Env, credentialStore: CredentialStore
       createServerConnector(
         {
           apiUrl: cfg.SERVER_API_URL,
-          clientId: cfg.SERVER_CLIENT_ID!,
-          clientSecret: cfg.SERVER_CLIENT_SECRET!,
+          clientId: need(cfg.SERVER_CLIENT_ID, 'SERVER_CLIENT_ID'),
+          clientSecret: need(cfg.SERVER_CLIENT_SECRET, 'SERVER_CLIENT_SECRET'),
           defaultRole: cfg.SERVER_DEFAULT_ROLE,
           groupRole: cfg.SERVER_GROUP_ROLE,
           deleteMode: cfg.SERVER_DELETE_MODE,

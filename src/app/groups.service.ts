@@ -78,7 +78,8 @@ export class GroupsService {
   async get(id: string, baseUrl: string, withMembers = true): Promise<Doc> {
     const stored = await this.repo.get(id);
     if (!stored) throw notFound('Group', id);
-    return (await this.render([stored], baseUrl, withMembers))[0]!;
+    const members = withMembers ? (await this.repo.membersOf([id])).get(id) : undefined;
+    return renderGroup(stored, members, baseUrl);
   }
 
   async create(body: unknown, ctx: WriteContext): Promise<Doc> {

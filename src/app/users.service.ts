@@ -81,6 +81,11 @@ export class UsersService {
     this.reads.close();
   }
 
+  private async renderOne(stored: StoredUser, baseUrl: string): Promise<Doc> {
+    const groups = await this.repo.groupsOf([stored.id]);
+    return renderUser(stored, groups.get(stored.id) ?? [], baseUrl);
+  }
+
   async render(stored: StoredUser[], baseUrl: string): Promise<Doc[]> {
     const groups = await this.repo.groupsOf(stored.map((s) => s.id));
     return stored.map((s) => renderUser(s, groups.get(s.id) ?? [], baseUrl));
@@ -104,7 +109,7 @@ export class UsersService {
       }
     });
     await settleUpstream(this.provisioning, ctx, this.upstreamDeadlineMs, () => this.undoCreate(id, ctx));
-    return (await this.render([stored], ctx.baseUrl))[0]!;
+    return this.renderOne(stored, ctx.baseUrl);
   }
 
   /** PUT: the body replaces the resource (RFC 7644 §3.5.1). */
@@ -187,7 +192,7 @@ export class UsersService {
         throw new ScimError(409, undefined, `User ${id} is being changed concurrently; retry the request.`);
       }
       await settleUpstream(this.provisioning, ctx, this.upstreamDeadlineMs, () => this.restore(before, ctx));
-      return (await this.render([stored], ctx.baseUrl))[0]!;
+      return this.renderOne(stored, ctx.baseUrl);
     }
   }
 

@@ -13,7 +13,8 @@ interface BodyParserError {
   limit?: number;
 }
 
-function asScimError(err: BodyParserError, maxBytes: number): ScimError {
+function asScimError(error: unknown, maxBytes: number): ScimError {
+  const err = (error ?? {}) as BodyParserError;
   switch (err.type) {
     case 'entity.parse.failed':
       return new ScimError(400, 'invalidSyntax', 'The request body is not valid JSON.');
@@ -42,7 +43,7 @@ export function jsonBody(maxBytes: number): RequestHandler {
         new ScimError(415, undefined, `Unsupported media type "${req.headers['content-type']}": send application/scim+json.`),
       );
     }
-    parse(req, res, (err?: unknown) => (err ? next(asScimError(err as BodyParserError, maxBytes)) : next()));
+    parse(req, res, (err?: unknown) => (err ? next(asScimError(err, maxBytes)) : next()));
   };
 }
 

@@ -24,9 +24,10 @@ export function healthRouter(checks: ReadinessCheck[], cacheMs = 5_000): Router 
   router.get('/readyz', async (_req, res) => {
     if (!cached || Date.now() - cached.at > cacheMs) {
       const results = await Promise.all(
-        checks.map(async ({ name, check }): Promise<CheckResult> => {
+        checks.map(async (readiness): Promise<CheckResult> => {
+          const { name } = readiness;
           try {
-            await check();
+            await readiness.check();
             return { name, ok: true };
           } catch (err) {
             return { name, ok: false, error: err instanceof Error ? err.message : String(err) };

@@ -1,6 +1,6 @@
 // Writing SCIM responses: the media type RFC 7644 §8.1 registers, and the RFC 7644 §3.12 error body.
 import type { Response } from 'express';
-import { ScimError, toErrorBody } from '../scim/errors.js';
+import { toErrorBody, type ScimError } from '../scim/errors.js';
 
 export const SCIM_MEDIA_TYPE = 'application/scim+json; charset=utf-8';
 

@@ -96,16 +96,16 @@ export function scimRouter(deps: ScimRouterDeps): Router {
     sendResource(res, 201, await users.create(req.body, writeContext(req)), 'User', req);
   });
   router.get('/Users/:id', async (req, res) => {
-    sendResource(res, 200, await users.get(req.params.id!, req.ctx.baseUrl), 'User', req);
+    sendResource(res, 200, await users.get(req.params.id, req.ctx.baseUrl), 'User', req);
   });
   router.put('/Users/:id', async (req, res) => {
-    sendResource(res, 200, await users.replace(req.params.id!, req.body, writeContext(req), ifMatch(req)), 'User', req);
+    sendResource(res, 200, await users.replace(req.params.id, req.body, writeContext(req), ifMatch(req)), 'User', req);
   });
   router.patch('/Users/:id', async (req, res) => {
-    sendResource(res, 200, await users.patch(req.params.id!, req.body, writeContext(req), ifMatch(req)), 'User', req);
+    sendResource(res, 200, await users.patch(req.params.id, req.body, writeContext(req), ifMatch(req)), 'User', req);
   });
   router.delete('/Users/:id', async (req, res) => {
-    await users.delete(req.params.id!, writeContext(req), ifMatch(req));
+    await users.delete(req.params.id, writeContext(req), ifMatch(req));
     res.status(204).end();
   });
 
@@ -116,14 +116,14 @@ export function scimRouter(deps: ScimRouterDeps): Router {
     sendResource(res, 201, await groups.create(req.body, writeContext(req)), 'Group', req);
   });
   router.get('/Groups/:id', async (req, res) => {
-    const group = await groups.get(req.params.id!, req.ctx.baseUrl, wantsMembers(projection(req)));
+    const group = await groups.get(req.params.id, req.ctx.baseUrl, wantsMembers(projection(req)));
     sendResource(res, 200, group, 'Group', req);
   });
   router.put('/Groups/:id', async (req, res) => {
-    sendResource(res, 200, await groups.replace(req.params.id!, req.body, writeContext(req), ifMatch(req)), 'Group', req);
+    sendResource(res, 200, await groups.replace(req.params.id, req.body, writeContext(req), ifMatch(req)), 'Group', req);
   });
   router.patch('/Groups/:id', async (req, res) => {
-    const stored = await groups.patch(req.params.id!, req.body, writeContext(req), ifMatch(req));
+    const stored = await groups.patch(req.params.id, req.body, writeContext(req), ifMatch(req));
     // Entra and Okta prefer 204 for group PATCH (catalog §7, §15): a 20 000-member body helps nobody. With
     // `attributes`/`excludedAttributes` the RFC requires 200 with the (projected) resource (catalog RP-12).
     if (!hasProjection(req)) {
@@ -134,7 +134,7 @@ export function scimRouter(deps: ScimRouterDeps): Router {
     sendResource(res, 200, group, 'Group', req);
   });
   router.delete('/Groups/:id', async (req, res) => {
-    await groups.delete(req.params.id!, writeContext(req), ifMatch(req));
+    await groups.delete(req.params.id, writeContext(req), ifMatch(req));
     res.status(204).end();
   });
 
@@ -167,7 +167,7 @@ export function discoveryRouter(deps: Pick<ScimRouterDeps, 'maxResults' | 'maxPa
     sendScim(res, 200, listResponse(all, all.length));
   });
   router.get('/ResourceTypes/:id', (req, res) => {
-    const found = resourceTypeById(req.ctx.baseUrl, req.params.id!);
+    const found = resourceTypeById(req.ctx.baseUrl, req.params.id);
     if (!found) throw new ScimError(404, undefined, `Resource type ${req.params.id} not found.`);
     sendScim(res, 200, found);
   });
@@ -177,7 +177,7 @@ export function discoveryRouter(deps: Pick<ScimRouterDeps, 'maxResults' | 'maxPa
     sendScim(res, 200, listResponse(all, all.length));
   });
   router.get('/Schemas/:id', (req, res) => {
-    const found = schemaById(req.ctx.baseUrl, req.params.id!);
+    const found = schemaById(req.ctx.baseUrl, req.params.id);
     if (!found) throw new ScimError(404, undefined, `Schema ${req.params.id} not found.`);
     sendScim(res, 200, found);
   });

@@ -79,9 +79,10 @@ export class TokenRepository {
   /** Revokes by id or by unique id prefix; returns the revoked token or null when none matched. */
   async revoke(idOrPrefix: string): Promise<TokenInfo | null> {
     const matches = await this.handle.db.apiToken.findMany({ where: { id: { startsWith: idOrPrefix } } });
-    if (matches.length !== 1 || !matches[0]) return null;
+    const [match] = matches;
+    if (matches.length !== 1 || !match) return null;
     const row = await withTransaction(this.handle, (tx) =>
-      tx.apiToken.update({ where: { id: matches[0]!.id }, data: { revokedAt: new Date() } }),
+      tx.apiToken.update({ where: { id: match.id }, data: { revokedAt: new Date() } }),
     );
     this.cache = null;
     return row;
