@@ -126,3 +126,12 @@ describe('assertNoDiscoveryFilter (D-06)', () => {
     expect(() => assertNoDiscoveryFilter({ startIndex: '1', count: '10' })).not.toThrow();
   });
 });
+
+describe('attributes with value filters (Microsoft SCIM validator)', () => {
+  it('ignores the filter part and keeps the attribute', () => {
+    const params = parseListParams({ attributes: 'emails[type eq "work"],userName' }, { maxResults: 10 });
+    expect(params.attributes).toEqual(['emails', 'userName']);
+    const commas = parseListParams({ excludedAttributes: 'emails[value eq "a,b"]' }, { maxResults: 10 });
+    expect(commas.excludedAttributes).toEqual(['emails']);
+  });
+});

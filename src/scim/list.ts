@@ -1,6 +1,7 @@
 /**
  * List query parameters and the ListResponse message (RFC 7644 §3.4.2, §3.4.3; catalog CE-3, RP-01..08, RS-01/02).
  */
+import { attributePaths } from './projection.js';
 import { badRequest, ScimError } from './errors.js';
 import type { FilterNode } from './filter/ast.js';
 import { parseFilter } from './filter/parser.js';
@@ -83,9 +84,9 @@ function attributeList(query: QueryLike, name: string): string[] | undefined {
   const parts = (Array.isArray(raw) ? raw : [raw]).flatMap((p) => {
     if (typeof p !== 'string')
       throw badRequest('invalidValue', `'${name}' must be a comma-separated list of attribute names`);
-    return p.split(',');
+    return attributePaths(p);
   });
-  const list = parts.map((s) => s.trim()).filter(Boolean);
+  const list = parts;
   return list.length ? list : undefined;
 }
 

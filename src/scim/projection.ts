@@ -23,8 +23,33 @@ export interface ProjectionParams {
   excludedAttributes?: string[] | string | undefined;
 }
 
-const toList = (v: string[] | string | undefined): string[] =>
-  v === undefined ? [] : (Array.isArray(v) ? v : v.split(',')).map((s) => s.trim()).filter(Boolean);
+/**
+ * `attributes` names attributes, not values (RFC 7644 §3.4.2.5). Microsoft's SCIM validator sends value filters
+ * there (`attributes=emails[type eq "work"]`) and expects the whole attribute back: the filter part is ignored.
+ */
+export const attributePaths = (v: string[] | string): string[] =>
+  (Array.isArray(v) ? v.flatMap(splitTopLevel) : splitTopLevel(v))
+    .map((s) => s.replace(/\[[^\]]*\]/g, '').trim())
+    .filter(Boolean);
+
+const toList = (v: string[] | string | undefined): string[] => (v === undefined ? [] : attributePaths(v));
+
+/** Splits on commas outside brackets, so `emails[type eq "a,b"]` stays one item. */
+function splitTopLevel(text: string): string[] {
+  const parts: string[] = [];
+  let depth = 0;
+  let current = '';
+  for (const ch of text) {
+    if (ch === '[') depth++;
+    if (ch === ']') depth = Math.max(0, depth - 1);
+    if (ch === ',' && depth === 0) {
+      parts.push(current);
+      current = '';
+    } else current += ch;
+  }
+  parts.push(current);
+  return parts;
+}
 
 function select(root: Map<string, Selection>, keys: string[]): void {
   let node = root;
