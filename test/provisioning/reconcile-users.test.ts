@@ -70,6 +70,24 @@ describe('users', () => {
     expect(await mapping(db.handle, 'User', id, 'aac')).toMatchObject({ state: 'synced' });
   });
 
+  it('keeps a user whose email is not an e-mail address, reported as not_propagated on both targets', async () => {
+    const p = await start();
+    const { id, requestId } = await scim.createUser({ userName: 'emailName357', email: 'emailName357' });
+    await expect(p.awaitRequest(requestId)).resolves.toEqual({ state: 'done' });
+    expect(aac.calls).toHaveLength(0);
+    expect(server.calls).toHaveLength(0);
+    for (const target of ['aac', 'server'] as const) {
+      const m = await mapping(db.handle, 'User', id, target);
+      expect(m).toMatchObject({ state: 'not_propagated', upstreamId: null });
+      expect(m?.reason).toMatch(/not an e-mail address/);
+    }
+    // Once the IdP sends a real address, the user is provisioned.
+    const fixed = await scim.updateUser(id, { email: 'real@example.com' });
+    await expect(p.awaitRequest(fixed)).resolves.toEqual({ state: 'done' });
+    expect(server.userByEmail('real@example.com')).toBeTruthy();
+    expect(await mapping(db.handle, 'User', id, 'server')).toMatchObject({ state: 'synced' });
+  });
+
   it('records an AAC name change as not propagated (once) while Server is updated', async () => {
     const p = await start();
     const { id, requestId } = await scim.createUser({ userName: 'bob@example.com', email: 'bob@example.com', givenName: 'Bob' });

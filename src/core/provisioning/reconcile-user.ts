@@ -92,6 +92,11 @@ async function removeUpstreamUser(ctx: ReconcileContext, mapping: Mapping): Prom
   mapping.reason = null;
 }
 
+/** local@domain.tld: the shape both upstreams accept (CONTRACTS.md B.5 validation; AAC invites by e-mail). */
+export function looksLikeEmail(value: string): boolean {
+  return /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(value);
+}
+
 async function converge(ctx: ReconcileContext, mapping: Mapping, user: DesiredUser, scimId: string): Promise<void> {
   const { connector, call } = ctx;
   const target = connector.target;
@@ -100,6 +105,17 @@ async function converge(ctx: ReconcileContext, mapping: Mapping, user: DesiredUs
   if (!mapping.upstreamId) {
     if (invitesOnlyActiveUsers(target) && !user.active) {
       const reason = 'inactive user: not invited until activated';
+      if (mapping.state !== 'not_propagated' || mapping.reason !== reason) {
+        ctx.record({ action: 'ensureUser', outcome: 'not_propagated', reason, email: user.email });
+      }
+      mapping.state = 'not_propagated';
+      mapping.reason = reason;
+      return;
+    }
+    if (!looksLikeEmail(user.email)) {
+      // Both products key people on an e-mail address (AAC invites it, Server requires it). A SCIM user without
+      // one is kept here and reported, not refused: the IdP's attribute mapping is what needs fixing.
+      const reason = `"${user.email}" is not an e-mail address: not provisioned until the user has one`;
       if (mapping.state !== 'not_propagated' || mapping.reason !== reason) {
         ctx.record({ action: 'ensureUser', outcome: 'not_propagated', reason, email: user.email });
       }
