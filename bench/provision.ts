@@ -1,6 +1,7 @@
 // Provisioning benchmark: how fast does a burst of SCIM creates reach both upstreams?
 //
 //   npx tsx bench/provision.ts [--users 1000,10000] [--workers 8] [--connections 48] [--latency 20] [--max-concurrency 64]
+//                              [--timeout 300] [--cpu-prof DIR]
 //
 // The AAC and Server simulators run in this process with a fixed latency on every upstream call (20 ms by default);
 // the bridge runs as a child process (`node --import tsx src/main.ts`, test/e2e/support/child-bridge.ts) on a fresh
@@ -29,6 +30,8 @@ const { values } = parseArgs({
     latency: { type: 'string', default: '20' },
     'max-concurrency': { type: 'string', default: '64' },
     timeout: { type: 'string', default: '300' },
+    /** write a V8 CPU profile of the bridge process into this folder (open in Chrome DevTools) */
+    'cpu-prof': { type: 'string' },
   },
 });
 const list = (s: string) => s.split(',').map((v) => Number(v.trim())).filter((n) => Number.isInteger(n) && n >= 0);
@@ -105,7 +108,7 @@ async function runOnce(users: number, workersPerTarget: number): Promise<RunResu
     SCIM_TOKEN: TEST_TOKEN,
     LOG_LEVEL: 'error',
     NODE_ENV: 'production',
-  });
+  }, values['cpu-prof'] ? { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${path.resolve(values['cpu-prof'])}`] } : {});
   const handle = openDatabase(databaseUrl);
   const agent = new http.Agent({ keepAlive: true, maxSockets: connections });
   const target = new URL(`${bridge.baseUrl}/scim/v2/Users`);
