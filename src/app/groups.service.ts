@@ -41,6 +41,7 @@ interface MemberDelta {
   replaceAll?: string[] | undefined;
   add: string[];
   remove: string[];
+  displays?: Record<string, string> | undefined;
 }
 
 function recordInput(doc: Doc): GroupRecordInput {
@@ -83,7 +84,7 @@ export class GroupsService {
   }
 
   async create(body: unknown, ctx: WriteContext): Promise<Doc> {
-    const { doc, members } = normalizeGroupInput(body);
+    const { doc, members, displays } = normalizeGroupInput(body);
     const id = crypto.randomUUID();
     await this.write(ctx, 'POST', 201, id, async (tx) => {
       await this.requireUsers(tx, members);
@@ -93,7 +94,7 @@ export class GroupsService {
         if (isUniqueViolation(err)) throw conflict(doc.displayName);
         throw err;
       }
-      const added = await this.repo.addMembers(tx, id, members);
+      const added = await this.repo.addMembers(tx, id, members, displays);
       return { added, removed: [] };
     });
     await settleUpstream(this.provisioning, ctx, this.upstreamDeadlineMs, () => this.undoCreate(id, ctx));
@@ -102,8 +103,8 @@ export class GroupsService {
 
   /** PUT: attributes and the member list are replaced (RFC 7644 §3.5.1). */
   async replace(id: string, body: unknown, ctx: WriteContext, ifMatch?: string): Promise<Doc> {
-    const { doc, members } = normalizeGroupInput(body);
-    await this.update(id, ctx, 'PUT', ifMatch, () => ({ doc, delta: { replaceAll: members, add: [], remove: [] } }));
+    const { doc, members, displays } = normalizeGroupInput(body);
+    await this.update(id, ctx, 'PUT', ifMatch, () => ({ doc, delta: { replaceAll: members, add: [], remove: [], displays } }));
     return this.get(id, ctx.baseUrl);
   }
 
@@ -189,11 +190,11 @@ export class GroupsService {
   private async applyDelta(tx: Tx, groupId: string, delta: MemberDelta): Promise<{ added: string[]; removed: string[] }> {
     if (delta.replaceAll) {
       await this.requireUsers(tx, delta.replaceAll);
-      return this.repo.setMembers(tx, groupId, delta.replaceAll);
+      return this.repo.setMembers(tx, groupId, delta.replaceAll, delta.displays);
     }
     const removed = await this.repo.removeMembers(tx, groupId, delta.remove);
     await this.requireUsers(tx, delta.add);
-    const added = await this.repo.addMembers(tx, groupId, delta.add);
+    const added = await this.repo.addMembers(tx, groupId, delta.add, delta.displays);
     return { added, removed };
   }
 

@@ -166,6 +166,7 @@ describe('normalizeGroupInput', () => {
     expect(normalizeGroupInput({ schemas: [URN.Group], displayName: 'Test SCIMv2', members: [] })).toEqual({
       doc: { displayName: 'Test SCIMv2' },
       members: [],
+      displays: {},
     });
   });
 
@@ -180,6 +181,7 @@ describe('normalizeGroupInput', () => {
     ).toEqual({
       doc: { externalId: '8aa1a0c0-c4c3-4bc0-b4a5-2ef676900159', displayName: 'displayName' },
       members: [],
+      displays: {},
     });
   });
 

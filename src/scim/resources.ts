@@ -107,13 +107,30 @@ export function normalizeUserInput(body: unknown): UserDoc {
  * POST/PUT /Groups body → stored document (without members) and the member ids.
  * `displayName` is required (RE-01); member entries need a string `value` (catalog RX-23: no bare strings).
  */
-export function normalizeGroupInput(body: unknown): { doc: GroupDoc; members: string[] } {
+export function normalizeGroupInput(body: unknown): {
+  doc: GroupDoc;
+  members: string[];
+  displays: Record<string, string>;
+} {
   const doc = normalizeResource('Group', body);
   if (typeof doc.displayName !== 'string' || doc.displayName.trim() === '')
     throw badRequest('invalidValue', "Attribute 'displayName' is required");
   const members = memberIds(doc.members);
+  const displays = memberDisplays(doc.members);
   delete doc.members;
-  return { doc: doc as GroupDoc, members };
+  return { doc: doc as GroupDoc, members, displays };
+}
+
+/** `display` strings the client sent per member id (`[{value, display}]`, or one `{value, display}`). */
+export function memberDisplays(members: unknown): Record<string, string> {
+  const list = Array.isArray(members) ? members : members === undefined || members === null ? [] : [members];
+  const displays: Record<string, string> = {};
+  for (const m of list) {
+    if (!isObj(m)) continue;
+    const display = Object.entries(m).find(([k]) => k.toLowerCase() === 'display')?.[1];
+    if (typeof m.value === 'string' && typeof display === 'string' && display.trim() !== '') displays[m.value] = display;
+  }
+  return displays;
 }
 
 /** Member ids from a coerced `members` value, de-duplicated in order. */

@@ -89,11 +89,13 @@ export class GroupsRepository {
     if (groupIds.length === 0) return result;
     const rows = await (tx ?? this.db).groupMember.findMany({
       where: groupIds.length === 1 ? { groupId: groupIds[0] } : { groupId: { in: groupIds } },
-      select: { groupId: true, userId: true, user: { select: { displayName: true, userName: true } } },
+      select: { groupId: true, userId: true, display: true, user: { select: { displayName: true, userName: true } } },
       orderBy: [{ createdAt: 'asc' }, { userId: 'asc' }],
     });
     for (const row of rows) {
-      result.get(row.groupId)?.push({ value: row.userId, display: row.user.displayName ?? row.user.userName });
+      result
+        .get(row.groupId)
+        ?.push({ value: row.userId, display: row.display ?? row.user.displayName ?? row.user.userName });
     }
     return result;
   }
@@ -130,8 +132,11 @@ export class GroupsRepository {
     return count > 0;
   }
 
-  /** Adds members that are not members yet; returns the user ids actually added. */
-  async addMembers(tx: Tx, groupId: string, userIds: string[]): Promise<string[]> {
+  /**
+   * Adds members that are not members yet, with the `display` the IdP sent (if any); returns the user ids actually
+   * added. A display sent again for an existing member replaces the stored one.
+   */
+  async addMembers(tx: Tx, groupId: string, userIds: string[], displays: Record<string, string> = {}): Promise<string[]> {
     const wanted = [...new Set(userIds)];
     const added: string[] = [];
     for (const part of chunks(wanted)) {
@@ -142,8 +147,13 @@ export class GroupsRepository {
       const present = new Set(existing.map((e) => e.userId));
       const missing = part.filter((id) => !present.has(id));
       if (missing.length > 0) {
-        await tx.groupMember.createMany({ data: missing.map((userId) => ({ groupId, userId })) });
+        await tx.groupMember.createMany({
+          data: missing.map((userId) => ({ groupId, userId, display: displays[userId] ?? null })),
+        });
         added.push(...missing);
+      }
+      for (const userId of part.filter((id) => present.has(id) && displays[id] !== undefined)) {
+        await tx.groupMember.updateMany({ where: { groupId, userId }, data: { display: displays[userId] } });
       }
     }
     return added;
@@ -166,12 +176,17 @@ export class GroupsRepository {
   }
 
   /** Makes the member list exactly `userIds`; returns what was added and removed. */
-  async setMembers(tx: Tx, groupId: string, userIds: string[]): Promise<{ added: string[]; removed: string[] }> {
+  async setMembers(
+    tx: Tx,
+    groupId: string,
+    userIds: string[],
+    displays: Record<string, string> = {},
+  ): Promise<{ added: string[]; removed: string[] }> {
     const current = await tx.groupMember.findMany({ where: { groupId }, select: { userId: true } });
     const wanted = new Set(userIds);
     const toRemove = current.map((c) => c.userId).filter((id) => !wanted.has(id));
     const removed = await this.removeMembers(tx, groupId, toRemove);
-    const added = await this.addMembers(tx, groupId, [...wanted]);
+    const added = await this.addMembers(tx, groupId, [...wanted], displays);
     return { added, removed };
   }
 

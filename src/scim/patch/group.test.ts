@@ -25,7 +25,7 @@ describe('applyGroupPatch: membership delta (catalog §4, §7)', () => {
         { op: 'add', path: 'members', value: [{ value: 'u1', display: 'x' }] },
       ),
     );
-    expect(members).toEqual({ add: ['u1'], remove: ['u2'] });
+    expect(members).toEqual({ add: ['u1'], remove: ['u2'], displays: { u1: 'x' } });
     expect(g).toEqual(group());
   });
 

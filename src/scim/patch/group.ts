@@ -13,7 +13,7 @@
 import { badRequest } from '../errors.js';
 import type { FilterNode } from '../filter/ast.js';
 import { parsePatchPath } from '../filter/parser.js';
-import { memberIds } from '../resources.js';
+import { memberDisplays, memberIds } from '../resources.js';
 import { coreAttributes } from '../schemas.js';
 import { coerceAttribute } from '../values.js';
 import { applyOperations, type PatchOptions } from './user.js';
@@ -25,6 +25,11 @@ export interface MemberDelta {
   replaceAll?: string[];
   add: string[];
   remove: string[];
+  /**
+   * `display` values the client sent with added members (Entra sends `{"value","display"}`; Microsoft's validator
+   * expects to read them back). Without one, the member's display is derived from the user.
+   */
+  displays?: Record<string, string>;
 }
 
 const MEMBERS = coreAttributes('Group').get('members');
@@ -36,6 +41,11 @@ class DeltaBuilder {
   private replaceAll: Set<string> | undefined;
   private readonly add = new Set<string>();
   private readonly remove = new Set<string>();
+  private readonly displays: Record<string, string> = {};
+
+  noteDisplays(value: unknown): void {
+    for (const [id, display] of Object.entries(memberDisplays(value))) this.displays[id] = display;
+  }
 
   addIds(ids: string[]): void {
     for (const id of ids) {
@@ -66,6 +76,7 @@ class DeltaBuilder {
   build(): MemberDelta {
     const delta: MemberDelta = { add: [...this.add], remove: [...this.remove] };
     if (this.replaceAll) delta.replaceAll = [...this.replaceAll];
+    if (Object.keys(this.displays).length > 0) delta.displays = { ...this.displays };
     return delta;
   }
 }
@@ -127,6 +138,7 @@ export function applyGroupPatch(
       else delta.addIds(ids);
       return true;
     }
+    if (op !== 'remove') delta.noteDisplays(value);
     if (op === 'add') delta.addIds(idsFromValue(value, path));
     else if (op === 'replace')
       delta.replace(value === null || value === undefined ? [] : idsFromValue(value, path));

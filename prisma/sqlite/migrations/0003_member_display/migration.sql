@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "GroupMember" ADD COLUMN "display" TEXT;
+
