@@ -121,13 +121,16 @@ export function normalizeGroupInput(body: unknown): {
   return { doc: doc as GroupDoc, members, displays };
 }
 
-/** `display` strings the client sent per member id (`[{value, display}]`, or one `{value, display}`). */
+/**
+ * `display` strings the client sent per member id (`[{value, display}]`, or one `{value, display}`). Microsoft's
+ * SCIM validator names it `displayName` inside a member (its "Patch add user4 to group1"): tolerated as an alias.
+ */
 export function memberDisplays(members: unknown): Record<string, string> {
   const list = Array.isArray(members) ? members : members === undefined || members === null ? [] : [members];
   const displays: Record<string, string> = {};
   for (const m of list) {
     if (!isObj(m)) continue;
-    const display = Object.entries(m).find(([k]) => k.toLowerCase() === 'display')?.[1];
+    const display = Object.entries(m).find(([k]) => ['display', 'displayname'].includes(k.toLowerCase()))?.[1];
     if (typeof m.value === 'string' && typeof display === 'string' && display.trim() !== '') displays[m.value] = display;
   }
   return displays;

@@ -73,7 +73,7 @@ describe.each(databaseKinds())('Groups over HTTP (%s)', (kind) => {
 
   it('keeps the display the IdP sent with a member; otherwise shows the user\'s displayName', async () => {
     const g = (await app.auth.post('/Groups').send({ schemas: [GROUP_SCHEMA], displayName: 'Displays', members: [{ value: users[4] }] }).expect(201)).body;
-    await patch(g.id, [{ op: 'add', path: 'members', value: [{ value: users[5], display: 'new User' }] }]).expect(204);
+    await patch(g.id, [{ op: 'add', path: 'members', value: [{ value: users[5], displayName: 'new User' }] }]).expect(204);
     const members = (await app.auth.get(`/Groups/${g.id}`).expect(200)).body.members as Array<{ value: string; display: string }>;
     expect(members.find((m) => m.value === users[5])?.display).toBe('new User');
     expect(members.find((m) => m.value === users[4])?.display).toBe('Member 4');
