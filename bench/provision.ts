@@ -1,7 +1,7 @@
 // Provisioning benchmark: how fast does a burst of SCIM creates reach both upstreams?
 //
 //   npx tsx bench/provision.ts [--users 1000,10000] [--workers 8] [--connections 48] [--latency 20] [--max-concurrency 64]
-//                              [--timeout 300] [--cpu-prof DIR]
+//                              [--timeout 300] [--cpu-prof DIR] [--db sqlite|postgresql]
 //
 // The AAC and Server simulators run in this process with a fixed latency on every upstream call (20 ms by default);
 // the bridge runs as a child process (`node --import tsx src/main.ts`, test/e2e/support/child-bridge.ts) on a fresh
@@ -19,6 +19,7 @@ import { parseArgs } from 'node:util';
 import http from 'node:http';
 import { openDatabase } from '../src/store/database.js';
 import { startSimulators } from '../src/simulators/index.js';
+import { createTestDatabase } from '../test/support/databases.js';
 import { PROJECT_ROOT, startChildBridge } from '../test/e2e/support/child-bridge.js';
 import { simulatorEnv, TEST_TOKEN } from '../test/e2e/support/provisioned-app.js';
 
@@ -30,6 +31,8 @@ const { values } = parseArgs({
     latency: { type: 'string', default: '20' },
     'max-concurrency': { type: 'string', default: '64' },
     timeout: { type: 'string', default: '300' },
+    /** sqlite (a temp file) or postgresql (a fresh database on TEST_POSTGRES_URL) */
+    db: { type: 'string', default: 'sqlite' },
     /** write a V8 CPU profile of the bridge process into this folder (open in Chrome DevTools) */
     'cpu-prof': { type: 'string' },
   },
@@ -47,6 +50,7 @@ interface RunResult {
   workersPerTarget: number;
   connections: number;
   upstreamLatencyMs: number;
+  database: string;
   status: 'ok' | 'aborted';
   created: number;
   non201: number;
@@ -97,8 +101,8 @@ async function runOnce(users: number, workersPerTarget: number): Promise<RunResu
   const sims = await startSimulators({ aacPort: 0, serverPort: 0 });
   sims.aac.control.setLatency({ fixedMs: latencyMs });
   sims.server.control.setLatency({ fixedMs: latencyMs });
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'scim-bench-provision-'));
-  const databaseUrl = `file:${path.join(dir, 'bridge.db')}`;
+  const database = await createTestDatabase(values.db === 'postgresql' ? 'postgresql' : 'sqlite');
+  const databaseUrl = database.url;
   const bridge = await startChildBridge({
     ...simulatorEnv(sims),
     AAC_MAX_CONCURRENCY: maxConcurrency,
@@ -143,6 +147,8 @@ async function runOnce(users: number, workersPerTarget: number): Promise<RunResu
     };
     await Promise.all(Array.from({ length: connections }, connection));
     const burstMs = Date.now() - startedAt;
+    // the time limit stopped the burst before every user was sent
+    if (next < users) aborted = true;
     const invitesAtBurstEnd = await handle.db.auditEvent.count({
       where: { kind: 'upstream', target: 'aac', method: 'POST', path: { endsWith: '/people/batch' } },
     });
@@ -178,6 +184,7 @@ async function runOnce(users: number, workersPerTarget: number): Promise<RunResu
       workersPerTarget,
       connections,
       upstreamLatencyMs: latencyMs,
+      database: values.db ?? 'sqlite',
       status: aborted ? 'aborted' : 'ok',
       created,
       non201,
@@ -199,7 +206,7 @@ async function runOnce(users: number, workersPerTarget: number): Promise<RunResu
     await handle.close();
     await bridge.stop();
     await sims.close();
-    fs.rmSync(dir, { recursive: true, force: true });
+    await database.drop();
   }
 }
 
