@@ -91,7 +91,11 @@ export async function buildProvisionedBridge(env: Env, logger: Logger): Promise<
     handle,
     connectors: upstreams.connectors,
     logger: logger.child({ component: 'provisioning' }),
-    options: { workersPerTarget: env.BRIDGE_WORKERS_PER_TARGET, requestDeadlineMs: env.BRIDGE_UPSTREAM_DEADLINE_MS },
+    options: {
+      workersPerTarget: env.BRIDGE_WORKERS_PER_TARGET,
+      requestDeadlineMs: env.BRIDGE_UPSTREAM_DEADLINE_MS,
+      leaseMs: env.BRIDGE_LEASE_MS,
+    },
   });
   await provisioning.start();
   const bridge = await buildBridge({

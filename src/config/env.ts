@@ -56,6 +56,11 @@ export const envSchema = z
     SERVER_MAX_CONCURRENCY: int(0, 1_000).default(4),
     /** provisioning executions in parallel per target */
     BRIDGE_WORKERS_PER_TARGET: int(1, 256).default(8),
+    /**
+     * how long a claimed provisioning job stays leased without renewal (renewed every third of it while it runs);
+     * after a crash, its work is taken up again once the lease expires
+     */
+    BRIDGE_LEASE_MS: int(3_000, 3_600_000).default(60_000),
     /** demo mode: ports of the embedded simulators (0 = any free port) */
     SIM_AAC_PORT: int(0, 65535).default(4010),
     SIM_SERVER_PORT: int(0, 65535).default(4020),

@@ -44,7 +44,7 @@ describe('crash during a burst of creates (SQLite, child process)', () => {
   beforeAll(async () => {
     sims = await startSimulators({ aacPort: 0, serverPort: 0 });
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'scim-bridge-crash-'));
-    env = { ...simulatorEnv(sims), DATABASE_URL: `file:${path.join(dir, 'bridge.db')}`, SCIM_TOKEN: TEST_TOKEN };
+    env = { ...simulatorEnv(sims), DATABASE_URL: `file:${path.join(dir, 'bridge.db')}`, SCIM_TOKEN: TEST_TOKEN, BRIDGE_LEASE_MS: '5000' };
   });
   afterAll(async () => {
     await handle?.close();
