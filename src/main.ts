@@ -17,7 +17,7 @@ async function main(): Promise<void> {
     throw err;
   }
   const logger = createLogger(env.LOG_LEVEL);
-  if (isDemoMode(env) && !env.SCIM_TOKEN) {
+  if (isDemoMode(env) && env.BRIDGE_PROVISIONING === 'on' && !env.SCIM_TOKEN) {
     // Demo mode must work with no setup at all: give the user a token to paste into curl or the IdP.
     env = { ...env, SCIM_TOKEN: generateToken() };
     process.stdout.write(`\nDemo mode: SCIM bearer token for this run: ${env.SCIM_TOKEN}\n\n`);

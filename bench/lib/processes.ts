@@ -125,6 +125,9 @@ export async function startBridge(
     NODE_ENV: 'production',
     // The embedded simulators on free ports, so a bench can run next to a test suite or another bridge.
     SIM_AAC_PORT: '0',
+    // This bench measures the SCIM layer and its store (issue 2's goals); provisioning has its own bench
+    // (bench/provision.ts). BENCH_PROVISIONING=on measures both together.
+    BRIDGE_PROVISIONING: process.env.BENCH_PROVISIONING ?? 'off',
     SIM_SERVER_PORT: '0',
     // The bridge's proactive upstream rate limit (10 req/s per target by default) caps user creation at about two
     // users a second (4-5 upstream calls each): that measures the limiter, not the bridge. The bench lifts it unless

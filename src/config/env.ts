@@ -61,6 +61,12 @@ export const envSchema = z
      * after a crash, its work is taken up again once the lease expires
      */
     BRIDGE_LEASE_MS: int(3_000, 3_600_000).default(60_000),
+    /**
+     * `off`: the bridge only stores (no upstream target, no simulators) — to load an IdP's users before connecting
+     * the targets, or to measure the SCIM layer alone (bench/scim.ts). Turning it on later provisions nothing
+     * retroactively: the next change of each resource does.
+     */
+    BRIDGE_PROVISIONING: z.enum(['on', 'off']).default('on'),
     /** demo mode: ports of the embedded simulators (0 = any free port) */
     SIM_AAC_PORT: int(0, 65535).default(4010),
     SIM_SERVER_PORT: int(0, 65535).default(4020),

@@ -37,7 +37,7 @@ type AuthTest = supertest.Test;
 
 export interface ProvisionedApp {
   sims: RunningSimulators;
-  bridge: Bridge & { upstreams: Upstreams };
+  bridge: Bridge & { upstreams?: Upstreams | undefined };
   db: TestDatabase;
   kind: DatabaseKind;
   /** authenticated SCIM requests (path relative to /scim/v2) */
