@@ -29,7 +29,7 @@ export function createApp(deps: AppDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback, linklocal, uniquelocal');
-  app.set('query parser', 'extended');
+  app.set('query parser', 'simple');
 
   app.use(healthRouter(deps.readiness));
 
