@@ -112,6 +112,8 @@ async function runOnce(users: number, workersPerTarget: number): Promise<RunResu
     SCIM_TOKEN: TEST_TOKEN,
     LOG_LEVEL: 'error',
     NODE_ENV: 'production',
+    // BENCH_AAC_BATCH_WINDOW_MS tries a wider AAC micro-batch window (the bridge's AAC_BATCH_WINDOW_MS, default 10).
+    ...(process.env.BENCH_AAC_BATCH_WINDOW_MS ? { AAC_BATCH_WINDOW_MS: process.env.BENCH_AAC_BATCH_WINDOW_MS } : {}),
   }, values['cpu-prof'] ? { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${path.resolve(values['cpu-prof'])}`] } : {});
   const handle = openDatabase(databaseUrl);
   const agent = new http.Agent({ keepAlive: true, maxSockets: connections });

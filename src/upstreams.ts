@@ -58,6 +58,7 @@ export async function createUpstreams(env: Env, credentialStore: CredentialStore
           initialRefreshToken: need(cfg.AAC_REFRESH_TOKEN, 'AAC_REFRESH_TOKEN'),
           workspaceId: cfg.AAC_WORKSPACE_ID,
           rateLimit: { requestsPerSecond: cfg.AAC_RATE_LIMIT_RPS, maxConcurrent: cfg.AAC_MAX_CONCURRENCY },
+          batchWindowMs: cfg.AAC_BATCH_WINDOW_MS,
         },
         { credentialStore, logger: logger.child({ target: 'aac' }) },
       ),

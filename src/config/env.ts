@@ -51,6 +51,11 @@ export const envSchema = z
     /** proactive rate limit towards AAC: requests per second and requests in flight (0 = unlimited) */
     AAC_RATE_LIMIT_RPS: int(0, 100_000).default(10),
     AAC_MAX_CONCURRENCY: int(0, 1_000).default(4),
+    /**
+     * AAC invites (and suspends) arriving within this window go out as one batch call; a lone request waits at most
+     * this long. Larger windows batch more during bursts (bench/README.md).
+     */
+    AAC_BATCH_WINDOW_MS: int(0, 5_000).default(10),
     /** proactive rate limit towards Alteryx Server (0 = unlimited) */
     SERVER_RATE_LIMIT_RPS: int(0, 100_000).default(10),
     SERVER_MAX_CONCURRENCY: int(0, 1_000).default(4),
