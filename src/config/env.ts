@@ -60,7 +60,7 @@ export const envSchema = z
     SERVER_RATE_LIMIT_RPS: int(0, 100_000).default(10),
     SERVER_MAX_CONCURRENCY: int(0, 1_000).default(4),
     /** provisioning executions in parallel per target */
-    BRIDGE_WORKERS_PER_TARGET: int(1, 256).default(8),
+    BRIDGE_WORKERS_PER_TARGET: int(1, 256).default(16),
     /**
      * how long a claimed provisioning job stays leased without renewal (renewed every third of it while it runs);
      * after a crash, its work is taken up again once the lease expires
