@@ -1,7 +1,6 @@
 // Typed in-process controls of the AAC simulator (also served over HTTP under `/__sim/`, see control-routes.ts).
-import { ControlError, type CommonControl } from '../shared/control-router.js';
-import type { FaultSpec, FaultView, LatencySpec } from '../shared/faults.js';
-import type { LoggedRequest } from '../shared/request-log.js';
+import { BaseControl } from '../shared/base-control.js';
+import { ControlError } from '../shared/control-router.js';
 import type { MembershipStatus } from './model.js';
 import { presentStatus } from './presenters.js';
 import type { AacSettings } from './settings.js';
@@ -9,9 +8,7 @@ import type { AacSimulator } from './simulator.js';
 
 export type InviteeRef = { email: string; workspaceId?: number } | { personId: number; workspaceId?: number };
 
-export class AacControl implements CommonControl {
-  constructor(private readonly sim: AacSimulator) {}
-
+export class AacControl extends BaseControl<AacSettings, AacSimulator> {
   /** Everything the simulator holds, minus secrets (token strings). */
   state() {
     const { store, tokens } = this.sim.runtime;
@@ -57,47 +54,6 @@ export class AacControl implements CommonControl {
       })),
       tokens: tokens.describe(),
     };
-  }
-
-  requests(): LoggedRequest[] {
-    return this.sim.log.list();
-  }
-
-  reset(): void {
-    this.sim.reset();
-  }
-
-  settings(): AacSettings {
-    return this.sim.settings;
-  }
-
-  /** Validated partial update (throws ZodError on a bad key or value). */
-  updateSettings(patch: unknown): AacSettings {
-    return this.sim.updateSettings(patch);
-  }
-
-  addFault(spec: FaultSpec): FaultView {
-    return this.sim.faults.add(spec);
-  }
-
-  faults(): FaultView[] {
-    return this.sim.faults.list();
-  }
-
-  clearFaults(): void {
-    this.sim.faults.clear();
-  }
-
-  setLatency(spec: LatencySpec): void {
-    this.sim.faults.setLatency(spec);
-  }
-
-  latency(): LatencySpec {
-    return this.sim.faults.getLatency();
-  }
-
-  advanceClock(ms: number): void {
-    this.sim.clock.advance(ms);
   }
 
   /** Test hook: the invitee accepts (`new` → `active`). */

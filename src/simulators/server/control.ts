@@ -1,9 +1,8 @@
 // Typed in-process controls of the Server simulator (also served over HTTP under `/__sim/`).
 import { randomBytes } from 'node:crypto';
-import { ControlError, type CommonControl } from '../shared/control-router.js';
-import type { FaultSpec, FaultView, LatencySpec } from '../shared/faults.js';
+import { BaseControl } from '../shared/base-control.js';
+import { ControlError } from '../shared/control-router.js';
 import { hexId } from '../shared/ids.js';
-import type { LoggedRequest } from '../shared/request-log.js';
 import type { UserAssets, UserFields } from './model.js';
 import type { ServerSettings } from './settings.js';
 import type { ServerSimulator } from './simulator.js';
@@ -14,9 +13,7 @@ export interface AssetCounts {
   collections?: number;
 }
 
-export class ServerControl implements CommonControl {
-  constructor(private readonly sim: ServerSimulator) {}
-
+export class ServerControl extends BaseControl<ServerSettings, ServerSimulator> {
   /** Everything the simulator holds, minus secrets (API secrets and bearer tokens). */
   state() {
     const { store, tokens, curatorId } = this.sim.runtime;
@@ -42,46 +39,6 @@ export class ServerControl implements CommonControl {
       })),
       tokens: tokens.describe(),
     };
-  }
-
-  requests(): LoggedRequest[] {
-    return this.sim.log.list();
-  }
-
-  reset(): void {
-    this.sim.reset();
-  }
-
-  settings(): ServerSettings {
-    return this.sim.settings;
-  }
-
-  updateSettings(patch: unknown): ServerSettings {
-    return this.sim.updateSettings(patch);
-  }
-
-  addFault(spec: FaultSpec): FaultView {
-    return this.sim.faults.add(spec);
-  }
-
-  faults(): FaultView[] {
-    return this.sim.faults.list();
-  }
-
-  clearFaults(): void {
-    this.sim.faults.clear();
-  }
-
-  setLatency(spec: LatencySpec): void {
-    this.sim.faults.setLatency(spec);
-  }
-
-  latency(): LatencySpec {
-    return this.sim.faults.getLatency();
-  }
-
-  advanceClock(ms: number): void {
-    this.sim.clock.advance(ms);
   }
 
   /** Gives a user workflows/schedules/collections, so a hard delete is refused (B.5). Returns the user's assets. */
