@@ -8,7 +8,7 @@ import type { WriteContext } from '../app/write-context.js';
 import { ScimError } from '../scim/errors.js';
 import { assertNoDiscoveryFilter, listResponse, parseListParams, type ListParams } from '../scim/list.js';
 import { project } from '../scim/projection.js';
-import { etagOf } from '../scim/render.js';
+import { etagMatches, etagOf } from '../scim/render.js';
 import {
   resourceTypeById,
   resourceTypes,
@@ -51,6 +51,15 @@ function sendResource(res: Response, status: number, resource: Doc, type: Resour
   if (meta?.version) headers.ETag = meta.version;
   if (status === 201 && meta?.location) headers.Location = meta.location;
   sendScim(res, status, project(resource, projection(req), type), headers);
+}
+
+/** RFC 7644 §3.14: a GET whose If-None-Match names the current version answers 304 without a body. */
+function notModified(req: Request, res: Response, resource: Doc): boolean {
+  const version = (resource.meta as { version?: string } | undefined)?.version;
+  const number = /"(\d+)"/.exec(version ?? '')?.[1];
+  if (!version || number === undefined || !etagMatches(req.get('if-none-match'), Number(number))) return false;
+  res.status(304).setHeader('ETag', version).end();
+  return true;
 }
 
 /** Members are only read when the response will carry them (`excludedAttributes=members` is Entra's habit). */
@@ -96,7 +105,8 @@ export function scimRouter(deps: ScimRouterDeps): Router {
     sendResource(res, 201, await users.create(req.body, writeContext(req)), 'User', req);
   });
   router.get('/Users/:id', async (req, res) => {
-    sendResource(res, 200, await users.get(req.params.id, req.ctx.baseUrl), 'User', req);
+    const user = await users.get(req.params.id, req.ctx.baseUrl);
+    if (!notModified(req, res, user)) sendResource(res, 200, user, 'User', req);
   });
   router.put('/Users/:id', async (req, res) => {
     sendResource(res, 200, await users.replace(req.params.id, req.body, writeContext(req), ifMatch(req)), 'User', req);
@@ -117,7 +127,7 @@ export function scimRouter(deps: ScimRouterDeps): Router {
   });
   router.get('/Groups/:id', async (req, res) => {
     const group = await groups.get(req.params.id, req.ctx.baseUrl, wantsMembers(projection(req)));
-    sendResource(res, 200, group, 'Group', req);
+    if (!notModified(req, res, group)) sendResource(res, 200, group, 'Group', req);
   });
   router.put('/Groups/:id', async (req, res) => {
     sendResource(res, 200, await groups.replace(req.params.id, req.body, writeContext(req), ifMatch(req)), 'Group', req);

@@ -199,6 +199,14 @@ describe.each(databaseKinds())('SCIM protocol over HTTP (%s)', (kind) => {
     });
   });
 
+  it('If-None-Match with the current version → 304 without a body; an old one → 200', async () => {
+    const got = await app.auth.get(`/Users/${ids[3]}`).expect(200);
+    const same = await app.auth.get(`/Users/${ids[3]}`).set('If-None-Match', got.headers.etag!);
+    expect(same.status).toBe(304);
+    expect(same.text ?? '').toBe('');
+    await app.auth.get(`/Users/${ids[3]}`).set('If-None-Match', 'W/"0"').expect(200);
+  });
+
   describe('delete (catalog RE-10)', () => {
     it('204 with an empty body, then 404', async () => {
       const created = await app.auth.post('/Users').send(userBody('gone@example.com')).expect(201);
