@@ -4,7 +4,6 @@ import {
   groupColumns,
   normalizeGroupInput,
   normalizeUserInput,
-  preserveWriteOnly,
   primaryEmail,
   userColumns,
 } from './resources.js';
@@ -247,15 +246,3 @@ describe('column helpers', () => {
   });
 });
 
-describe('preserveWriteOnly (OK-08)', () => {
-  it('keeps the stored password when a PUT body has none, and takes a new one when given', () => {
-    expect(preserveWriteOnly({ userName: 'u', password: 'old' }, { userName: 'u2' })).toEqual({
-      userName: 'u2',
-      password: 'old',
-    });
-    expect(
-      preserveWriteOnly({ userName: 'u', password: 'old' }, { userName: 'u', password: 'new' }).password,
-    ).toBe('new');
-    expect(preserveWriteOnly({ userName: 'u' }, { userName: 'u' })).toEqual({ userName: 'u' });
-  });
-});

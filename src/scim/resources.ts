@@ -18,7 +18,7 @@ import {
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-/** A stored user document (see the module comment); `password` is kept here and never rendered. */
+/** A stored user document (see the module comment). The SCIM services drop `password` before storing it. */
 export type UserDoc = Record<string, unknown> & { userName: string };
 export type GroupDoc = Record<string, unknown> & { displayName: string };
 
@@ -199,13 +199,3 @@ export function groupColumns(doc: Obj): {
   };
 }
 
-/**
- * PUT replaces the resource, but write-only values the client never sees must survive it: Okta's PUT bodies never
- * carry the password (catalog OK-08, PingDirectory note). Returns `next` with `password` carried over from
- * `previous` when `next` has none.
- */
-export function preserveWriteOnly<T extends Obj>(previous: Obj, next: T): T {
-  if (next.password === undefined && typeof previous.password === 'string')
-    return { ...next, password: previous.password };
-  return next;
-}
