@@ -59,6 +59,7 @@ export async function createUpstreams(env: Env, credentialStore: CredentialStore
           workspaceId: cfg.AAC_WORKSPACE_ID,
           rateLimit: { requestsPerSecond: cfg.AAC_RATE_LIMIT_RPS, maxConcurrent: cfg.AAC_MAX_CONCURRENCY },
           batchWindowMs: cfg.AAC_BATCH_WINDOW_MS,
+          busyBatchWindowMs: cfg.AAC_BATCH_BUSY_WINDOW_MS,
         },
         { credentialStore, logger: logger.child({ target: 'aac' }) },
       ),

@@ -8,7 +8,8 @@ import { jsonEqual } from '../scim/values.js';
 import { renderGroup } from '../scim/render.js';
 import { compareBy } from '../scim/projection.js';
 import type { DatabaseHandle, Tx } from '../store/database.js';
-import { isUniqueViolation } from '../store/index-predicate.js';
+import { isUniqueViolation } from '../store/sql.js';
+import { prismaRunner } from '../store/sql-runner.js';
 import { withTransaction } from '../store/transaction.js';
 import { recordScimRequest } from '../store/audit.repository.js';
 import {
@@ -219,7 +220,8 @@ export class GroupsService {
     return withTransaction(this.handle, async (tx) => {
       const result = await change(tx);
       if (result === null) return result;
-      await recordScimRequest(tx, {
+      const run = prismaRunner(tx);
+      await recordScimRequest(run, {
         requestId: ctx.requestId,
         tokenId: ctx.tokenId,
         method,
@@ -231,7 +233,7 @@ export class GroupsService {
           ? { membersAdded: result.added.length, membersRemoved: result.removed.length }
           : undefined,
       });
-      await this.provisioning.enqueueGroup(tx, {
+      await this.provisioning.enqueueGroup(run, {
         requestId: ctx.requestId,
         groupId: id,
         added: result.added,

@@ -1,8 +1,8 @@
 // What the SCIM services need from provisioning (issue 4): enqueue reconcile work inside their own database
-// transaction, then wait (bounded) for the upstream outcome of the request. With no target configured the
+// transaction (through its SqlRunner), then wait (bounded) for the upstream outcome of the request. With no target configured the
 // gateway is inert and the bridge only stores.
 import type { TargetName } from '../core/connector.js';
-import type { Tx } from '../store/database.js';
+import type { SqlRunner } from '../store/sql-runner.js';
 
 export type RequestOutcome =
   | { state: 'done' }
@@ -11,8 +11,8 @@ export type RequestOutcome =
 
 export interface ProvisioningGateway {
   readonly targets: readonly TargetName[];
-  enqueueUser(tx: Tx, p: { requestId: string; userId: string }): Promise<void>;
-  enqueueGroup(tx: Tx, p: { requestId: string; groupId: string; added?: string[]; removed?: string[] }): Promise<void>;
+  enqueueUser(run: SqlRunner, p: { requestId: string; userId: string }): Promise<void>;
+  enqueueGroup(run: SqlRunner, p: { requestId: string; groupId: string; added?: string[]; removed?: string[] }): Promise<void>;
   awaitRequest(requestId: string, deadlineMs: number): Promise<RequestOutcome>;
 }
 

@@ -7,8 +7,9 @@ import { applyUserPatch } from '../scim/patch/index.js';
 import { normalizeUserInput, primaryEmail } from '../scim/resources.js';
 import { renderUser } from '../scim/render.js';
 import { compareBy } from '../scim/projection.js';
-import type { DatabaseHandle, Tx } from '../store/database.js';
-import { isUniqueViolation } from '../store/index-predicate.js';
+import type { DatabaseHandle } from '../store/database.js';
+import { isUniqueViolation } from '../store/sql.js';
+import { prismaRunner, withSqlTransaction, type SqlRunner } from '../store/sql-runner.js';
 import { withTransaction } from '../store/transaction.js';
 import { recordScimRequest } from '../store/audit.repository.js';
 import { GroupsRepository } from '../store/groups.repository.js';
@@ -100,16 +101,17 @@ export class UsersService {
   async create(body: unknown, ctx: WriteContext): Promise<Doc> {
     const doc = normalizeUserInput(body);
     const id = crypto.randomUUID();
-    const stored = await this.write(ctx, 'POST', 201, id, async (tx) => {
+    const stored = await this.write(ctx, 'POST', 201, id, async (run) => {
       try {
-        return await this.repo.insert(tx, id, recordInput(doc));
+        return await this.repo.insert(run, id, recordInput(doc));
       } catch (err) {
         if (isUniqueViolation(err)) throw conflict(doc.userName);
         throw err;
       }
     });
     await settleUpstream(this.provisioning, ctx, this.upstreamDeadlineMs, () => this.undoCreate(id, ctx));
-    return this.renderOne(stored, ctx.baseUrl);
+    // A user created just now is in no group yet (nobody knew its id before this response).
+    return renderUser(stored, [], ctx.baseUrl);
   }
 
   /** PUT: the body replaces the resource (RFC 7644 §3.5.1). */
@@ -124,12 +126,13 @@ export class UsersService {
   }
 
   async delete(id: string, ctx: WriteContext, ifMatch?: string): Promise<void> {
-    const before = await this.repo.get(id);
-    if (!before) throw notFound('User', id);
+    const found = await this.reads.get(id);
+    if (!found) throw notFound('User', id);
+    const before = found.stored;
     versionPrecondition(ifMatch, before.version);
-    const groupIds = ((await this.repo.groupsOf([id])).get(id) ?? []).map((g) => g.value);
-    await this.write(ctx, 'DELETE', 204, id, async (tx) => {
-      if (!(await this.repo.delete(tx, id))) throw notFound('User', id);
+    const groupIds = found.groups.map((g) => g.value);
+    await this.write(ctx, 'DELETE', 204, id, async (run) => {
+      if (!(await this.repo.delete(run, id))) throw notFound('User', id);
     });
     await settleUpstream(this.provisioning, ctx, this.upstreamDeadlineMs, () => this.restore(before, ctx, groupIds));
   }
@@ -173,13 +176,13 @@ export class UsersService {
     compute: (current: Doc) => Doc,
   ): Promise<Doc> {
     for (let attempt = 1; ; attempt++) {
-      const before = await this.repo.get(id);
+      const before = (await this.reads.get(id))?.stored;
       if (!before) throw notFound('User', id);
       versionPrecondition(ifMatch, before.version);
       const doc = compute(before.data);
-      const stored = await this.write(ctx, method, 200, id, async (tx) => {
+      const stored = await this.write(ctx, method, 200, id, async (run) => {
         try {
-          return await this.repo.replaceIfVersion(tx, id, before.version, recordInput(doc));
+          return await this.repo.replaceIfVersion(run, id, before.version, recordInput(doc));
         } catch (err) {
           if (isUniqueViolation(err)) throw conflict(String(doc.userName));
           throw err;
@@ -202,47 +205,54 @@ export class UsersService {
     method: string,
     status: number,
     id: string,
-    change: (tx: Tx) => Promise<T>,
+    change: (run: SqlRunner) => Promise<T>,
   ): Promise<T> {
-    return withTransaction(this.handle, async (tx) => {
-      const result = await change(tx);
-      await recordScimRequest(tx, {
-        requestId: ctx.requestId,
-        tokenId: ctx.tokenId,
-        method,
-        path: ctx.path,
-        resourceType: 'User',
-        resourceId: id,
-        status,
-      });
-      await this.provisioning.enqueueUser(tx, { requestId: ctx.requestId, userId: id });
+    return withSqlTransaction(this.handle, async (run) => {
+      const result = await change(run);
+      await this.recordAndEnqueue(run, ctx, method, status, id);
       return result;
     });
   }
 
+  private async recordAndEnqueue(run: SqlRunner, ctx: WriteContext, method: string, status: number, id: string) {
+    await recordScimRequest(run, {
+      requestId: ctx.requestId,
+      tokenId: ctx.tokenId,
+      method,
+      path: ctx.path,
+      resourceType: 'User',
+      resourceId: id,
+      status,
+    });
+    await this.provisioning.enqueueUser(run, { requestId: ctx.requestId, userId: id });
+  }
+
   /** Compensation for a create an upstream rejected: the user goes away again, here and wherever it got to. */
   private async undoCreate(id: string, ctx: WriteContext): Promise<void> {
-    await this.write({ ...ctx, requestId: `${ctx.requestId}:undo` }, 'DELETE', 204, id, (tx) => this.repo.delete(tx, id));
+    await this.write({ ...ctx, requestId: `${ctx.requestId}:undo` }, 'DELETE', 204, id, (run) => this.repo.delete(run, id));
   }
 
   /**
    * Compensation for an update or delete an upstream rejected: the previous state comes back (for a delete, with
-   * its creation time and group memberships), and reconcile work undoes what other targets already did.
+   * its creation time and group memberships), and reconcile work undoes what other targets already did. One Prisma
+   * transaction, because restoring memberships uses the groups repository.
    */
   private async restore(before: StoredUser, ctx: WriteContext, groupIds: string[] = []): Promise<void> {
     const undo = { ...ctx, requestId: `${ctx.requestId}:undo` };
-    await this.write(undo, 'RESTORE', 200, before.id, async (tx) => {
+    await withTransaction(this.handle, async (tx) => {
+      const run = prismaRunner(tx);
       const current = await this.repo.get(before.id, tx);
       const input = recordInput(before.data);
       if (current) {
-        await this.repo.replaceIfVersion(tx, before.id, current.version, input);
-        return;
+        await this.repo.replaceIfVersion(run, before.id, current.version, input);
+      } else {
+        await this.repo.insert(run, before.id, input, before.createdAt);
+        for (const groupId of groupIds) {
+          const added = await this.groups.addMembers(tx, groupId, [before.id]).catch(() => []);
+          if (added.length > 0) await this.provisioning.enqueueGroup(run, { requestId: undo.requestId, groupId, added });
+        }
       }
-      await this.repo.insert(tx, before.id, input, before.createdAt);
-      for (const groupId of groupIds) {
-        const added = await this.groups.addMembers(tx, groupId, [before.id]).catch(() => []);
-        if (added.length > 0) await this.provisioning.enqueueGroup(tx, { requestId: undo.requestId, groupId, added });
-      }
+      await this.recordAndEnqueue(run, undo, 'RESTORE', 200, before.id);
     });
   }
 }

@@ -56,6 +56,11 @@ export const envSchema = z
      * this long. Larger windows batch more during bursts (bench/README.md).
      */
     AAC_BATCH_WINDOW_MS: int(0, 5_000).default(10),
+    /**
+     * the batch window while batches keep coming (the last one had company and went out under a second ago): a
+     * burst of creates shares few invite calls, a lone request after a quiet second waits AAC_BATCH_WINDOW_MS
+     */
+    AAC_BATCH_BUSY_WINDOW_MS: int(0, 5_000).default(100),
     /** proactive rate limit towards Alteryx Server (0 = unlimited) */
     SERVER_RATE_LIMIT_RPS: int(0, 100_000).default(10),
     SERVER_MAX_CONCURRENCY: int(0, 1_000).default(4),

@@ -7,6 +7,7 @@ import { PrismaBetterSQLite3 } from '@prisma/adapter-better-sqlite3';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaClient as SqliteClient, Prisma } from './generated/sqlite/client.js';
 import { PrismaClient as PostgresClient } from './generated/postgresql/client.js';
+import { SqliteConnection } from './sql-runner.js';
 
 export type Db = SqliteClient;
 /** The client handed to the callback of an interactive `$transaction`. */
@@ -29,6 +30,8 @@ export interface DatabaseHandle {
   db: Db;
   provider: Provider;
   url: string;
+  /** SQLite only: the direct connections of the hot write path (./sql-runner.ts, ADR 0006); null on PostgreSQL */
+  direct: SqliteConnection | null;
   close(): Promise<void>;
 }
 
@@ -41,9 +44,19 @@ export function openDatabase(databaseUrl: string, options: { poolSize?: number }
     // (another process) instead of failing at once with SQLITE_BUSY.
     const adapter = new PrismaBetterSQLite3({ url: `file:${file}` });
     const db = new SqliteClient({ adapter });
-    return { db, provider, url: databaseUrl, close: () => db.$disconnect() };
+    const direct = new SqliteConnection(file);
+    return {
+      db,
+      provider,
+      url: databaseUrl,
+      direct,
+      close: async () => {
+        direct.close();
+        await db.$disconnect();
+      },
+    };
   }
   const adapter = new PrismaPg({ connectionString: databaseUrl, max: options.poolSize ?? 10 });
   const db = new PostgresClient({ adapter }) as unknown as Db;
-  return { db, provider, url: databaseUrl, close: () => db.$disconnect() };
+  return { db, provider, url: databaseUrl, direct: null, close: () => db.$disconnect() };
 }

@@ -3,7 +3,7 @@
 // is case-insensitive for ASCII and on PostgreSQL it is not: the lower-cased columns make both agree, and the
 // case-exact columns are only ever used for `exact` predicates where the caller post-filters otherwise.
 import type { IndexPredicate } from '../scim/filter/index-predicate.js';
-import { Prisma, type Provider } from './database.js';
+import type { Provider } from './database.js';
 
 export type { IndexPredicate };
 
@@ -111,9 +111,4 @@ export function toPrismaWhere(predicate: IndexPredicate, negated = false): Where
   return negated
     ? negatedCompare(predicate.column, predicate.op, predicate.value)
     : compare(predicate.column, predicate.op, predicate.value);
-}
-
-/** Prisma's unique-constraint violation (P2002), whatever the provider. */
-export function isUniqueViolation(err: unknown): boolean {
-  return err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2002';
 }

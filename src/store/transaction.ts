@@ -17,16 +17,24 @@ class AsyncQueue {
 
 const sqliteQueues = new WeakMap<object, AsyncQueue>();
 
+/**
+ * Runs `task` alone among this process's SQLite writers: Prisma transactions (withTransaction) and the direct
+ * connection's transactions (./sql-runner.ts) share one queue per database.
+ */
+export function runInWriteQueue<T>(handle: DatabaseHandle, task: () => Promise<T>): Promise<T> {
+  let queue = sqliteQueues.get(handle.db);
+  if (!queue) {
+    queue = new AsyncQueue();
+    sqliteQueues.set(handle.db, queue);
+  }
+  return queue.run(task);
+}
+
 /** Runs `fn` in a database transaction (serialised on SQLite). */
 export function withTransaction<T>(handle: DatabaseHandle, fn: (tx: Tx) => Promise<T>): Promise<T> {
   const { db } = handle;
   if (handle.provider !== 'sqlite') {
     return db.$transaction(fn, { maxWait: 10_000, timeout: 30_000 });
   }
-  let queue = sqliteQueues.get(db);
-  if (!queue) {
-    queue = new AsyncQueue();
-    sqliteQueues.set(db, queue);
-  }
-  return queue.run(() => db.$transaction(fn, { maxWait: 10_000, timeout: 30_000 }));
+  return runInWriteQueue(handle, () => db.$transaction(fn, { maxWait: 10_000, timeout: 30_000 }));
 }

@@ -2,6 +2,8 @@
 // filters, uniqueness and the upstream targets need are kept again as indexed columns.
 import type { DatabaseHandle, Tx } from './database.js';
 import { toPrismaWhere, type IndexPredicate } from './index-predicate.js';
+import { sql } from './sql.js';
+import { asDate, asNumber, type SqlRunner } from './sql-runner.js';
 
 /** What the SCIM layer stores for a user (derived columns computed by the caller from the resource). */
 export interface UserRecordInput {
@@ -93,32 +95,49 @@ export class UsersRepository {
     return result;
   }
 
-  async insert(tx: Tx, id: string, input: UserRecordInput, createdAt?: Date): Promise<StoredUser> {
-    const row = await tx.scimUser.create({
-      data: { id, ...columns(input), ...(createdAt ? { createdAt } : {}) },
-      select: ROW_SELECT,
-    });
-    return toStoredUser(row);
+  /**
+   * The writes run as raw statements on the caller's SqlRunner (docs/decisions/0006-hot-write-path.md): every
+   * created user and every IdP PATCH/PUT takes them. A taken userName fails on the unique index of userNameLower
+   * (isUniqueViolation).
+   */
+  async insert(run: SqlRunner, id: string, input: UserRecordInput, createdAt?: Date): Promise<StoredUser> {
+    const c = columns(input);
+    const now = new Date();
+    const created = createdAt ?? now;
+    await run.execute(sql`INSERT INTO "ScimUser" (id, "userName", "userNameLower", "externalId", "displayName",
+      "emailLower", active, data, version, "createdAt", "updatedAt")
+      VALUES (${id}, ${c.userName}, ${c.userNameLower}, ${c.externalId}, ${c.displayName}, ${c.emailLower},
+        ${c.active}, ${c.data}, 1, ${created}, ${now})`);
+    return { id, data: JSON.parse(c.data) as Record<string, unknown>, version: 1, createdAt: created, updatedAt: now };
   }
 
   /** Replaces the record if its version is still `expectedVersion`; null when it changed or vanished meanwhile. */
   async replaceIfVersion(
-    tx: Tx,
+    run: SqlRunner,
     id: string,
     expectedVersion: number,
     input: UserRecordInput,
   ): Promise<StoredUser | null> {
-    const { count } = await tx.scimUser.updateMany({
-      where: { id, version: expectedVersion },
-      data: { ...columns(input), version: { increment: 1 } },
+    const c = columns(input);
+    const [row] = await run.query<Record<keyof UserRow, unknown>>(sql`UPDATE "ScimUser" SET "userName" = ${c.userName},
+        "userNameLower" = ${c.userNameLower}, "externalId" = ${c.externalId}, "displayName" = ${c.displayName},
+        "emailLower" = ${c.emailLower}, active = ${c.active}, data = ${c.data}, version = version + 1,
+        "updatedAt" = ${new Date()}
+      WHERE id = ${id} AND version = ${expectedVersion}
+      RETURNING id, data, version, "createdAt", "updatedAt"`);
+    if (!row) return null;
+    return toStoredUser({
+      id: String(row.id),
+      data: String(row.data),
+      version: asNumber(row.version),
+      createdAt: asDate(row.createdAt),
+      updatedAt: asDate(row.updatedAt),
     });
-    if (count === 0) return null;
-    return this.get(id, tx);
   }
 
-  async delete(tx: Tx, id: string): Promise<boolean> {
-    const { count } = await tx.scimUser.deleteMany({ where: { id } });
-    return count > 0;
+  /** Memberships go with the user (GroupMember's foreign key cascades). */
+  async delete(run: SqlRunner, id: string): Promise<boolean> {
+    return (await run.execute(sql`DELETE FROM "ScimUser" WHERE id = ${id}`)) > 0;
   }
 
   async existingIds(ids: string[], tx?: Tx): Promise<Set<string>> {

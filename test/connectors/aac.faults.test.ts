@@ -269,7 +269,8 @@ describe('AAC connector: stale mappings', () => {
 
 describe('AAC connector: micro-batching', () => {
   it('sends 50 concurrent invites as at most 2 batch calls and routes each person id back', async () => {
-    const connector = connect();
+    // The first invite of a burst waits the short window; the rest of the burst shares the busy window's call.
+    const connector = connect(undefined, { batchWindowMs: 10, busyBatchWindowMs: 2_000 });
     await connector.checkReady(recordingContext());
     const users = Array.from({ length: 50 }, () => aUser());
     const results = await Promise.all(users.map((user) => connector.ensureUser(user, recordingContext())));
@@ -319,5 +320,33 @@ describe('AAC connector: micro-batching', () => {
     await Promise.all(ids.map((id) => connector.deactivateUser(id, recordingContext())));
     expect(aacRequests(sims, 'POST', /\/people\/suspend$/).length).toBeLessThanOrEqual(2);
     for (const id of ids) expect(membershipStatus(id)).toBe('suspended');
+  });
+});
+
+describe('AAC connector: people look-ups (Part D #13)', () => {
+  const searches = () => aacRequests(sims, 'GET', /\/workspaces\/\d+\/people$/);
+  const pendingSearches = () => searches().filter((r) => r.query.status === 'new');
+
+  it('stops asking for status=new before an invite once the workspace has listed a fresh invitee', async () => {
+    const connector = connect();
+    await connector.ensureUser(aUser(), recordingContext());
+    // Not known yet: before the first invite both lists were read.
+    expect(pendingSearches()).toHaveLength(1);
+    const before = searches().length;
+    const second = await connector.ensureUser(aUser(), recordingContext());
+    expect(second.outcome).toBe('invited');
+    // One look-up before the invite (unfiltered only), one after: the invitee appears in the unfiltered list.
+    expect(searches().length - before).toBe(2);
+    expect(pendingSearches()).toHaveLength(1);
+  });
+
+  it('keeps asking for status=new where pending invitees are hidden, and still links them', async () => {
+    control().updateSettings({ list_includes_pending: false });
+    const connector = connect();
+    const user = aUser();
+    const first = await connector.ensureUser(user, recordingContext());
+    const again = await connector.ensureUser(aUser({ email: user.email }), recordingContext());
+    expect(again).toEqual({ upstreamId: first.upstreamId, outcome: 'linked' });
+    expect(inviteCalls()).toHaveLength(1);
   });
 });

@@ -259,17 +259,28 @@ describe('HttpClient auth', () => {
 });
 
 describe('HttpClient rate limit', () => {
-  it('lets one second of requests burst, then holds the sustained rate (token bucket)', async () => {
+  it('lets one second of requests go at once, then holds the rate in every rolling second', async () => {
     const client = makeClient({ rateLimit: { requestsPerSecond: 4, maxConcurrent: 2 } });
     const started = Date.now();
     await Promise.all(
-      Array.from({ length: 7 }, () =>
+      Array.from({ length: 9 }, () =>
         client.request({ method: 'GET', path: '/x', ctx: recordingContext().ctx }),
       ),
     );
-    // A bucket of 4 goes at once; the 3 others wait for refills every 250 ms: at least 3 × 250 ms in all.
+    expect(seen).toHaveLength(9);
+    // 4 go at once, 4 more a second later, the 9th a second after that: never 5 arrivals within one second.
     // (Lower bounds only: event-loop load can only make it slower.)
-    expect(Date.now() - started).toBeGreaterThanOrEqual(700);
-    expect(seen).toHaveLength(7);
+    const arrivals = seen.map((s) => s.at);
+    for (let i = 4; i < arrivals.length; i++) expect(arrivals[i]! - arrivals[i - 4]!).toBeGreaterThanOrEqual(990);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1_990);
+  });
+
+  it('rejects the requests still waiting for the limiter when the client closes', async () => {
+    const client = makeClient({ rateLimit: { requestsPerSecond: 1, maxConcurrent: 1 } });
+    const first = client.request({ method: 'GET', path: '/x', ctx: recordingContext().ctx });
+    const waiting = client.request({ method: 'GET', path: '/x', ctx: recordingContext().ctx });
+    await first;
+    await client.close();
+    await expect(waiting).rejects.toBeInstanceOf(UpstreamError);
   });
 });

@@ -4,6 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ProvisioningGateway } from '../../src/app/provisioning-gateway.js';
 import { PrismaProvisioningStore } from '../../src/store/provisioning/prisma-provisioning-store.js';
 import { withTransaction } from '../../src/store/transaction.js';
+import { prismaRunner } from '../../src/store/sql-runner.js';
 import { createTestDatabase, type TestDatabase } from './test-db.js';
 import { ScimFixture } from './scim-fixture.js';
 import { FakeConnector } from './fake-connector.js';
@@ -95,8 +96,10 @@ describe('job store', () => {
     // "Process 1" claims the job and dies without finishing.
     const store = new PrismaProvisioningStore(db.handle.provider === 'sqlite' ? db.handle : db.openAnother());
     const now = new Date();
-    const claimed = await store.claim({ resourceType: 'User', scimId: id, target: 'aac' }, 'dead-process', now, new Date(now.getTime() + 300));
-    expect(claimed?.jobs).toHaveLength(1);
+    const claimed = await store.claimDue('aac', now, new Date(now.getTime() + 300), 1, [], () => 'dead-process');
+    expect(claimed).toHaveLength(1);
+    expect(claimed[0]?.key.scimId).toBe(id);
+    expect(claimed[0]?.jobs).toHaveLength(1);
 
     const p = startProvisioning(db.handle, [upstream]);
     await p.start();
@@ -132,7 +135,7 @@ describe('job store', () => {
     expect(gateway.targets).toEqual(['server']);
     await withTransaction(db.handle, async (tx) => {
       await tx.scimUser.create({ data: { id: 'gw-user', userName: 'gw', userNameLower: 'gw', active: true, data: '{}' } });
-      await gateway.enqueueUser(tx, { requestId: 'gw-req', userId: 'gw-user' });
+      await gateway.enqueueUser(prismaRunner(tx), { requestId: 'gw-req', userId: 'gw-user' });
     });
     const jobs = await db.handle.db.provisioningJob.findMany({ where: { requestId: 'gw-req' } });
     expect(jobs.map((j) => [j.target, j.state])).toEqual([['server', 'queued']]);

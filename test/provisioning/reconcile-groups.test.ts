@@ -3,6 +3,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { enqueueGroupSync, type Provisioning } from '../../src/store/provisioning/index.js';
 import { withTransaction } from '../../src/store/transaction.js';
+import { prismaRunner } from '../../src/store/sql-runner.js';
 import { createTestDatabase, type TestDatabase } from './test-db.js';
 import { ScimFixture } from './scim-fixture.js';
 import { fakeTargets, mapping, startProvisioning } from './harness.js';
@@ -182,7 +183,7 @@ describe('groups restored by compensation', () => {
     await withTransaction(db.handle, async (tx) => {
       await tx.scimGroup.create({ data: { id: g.id, displayName: 'Phoenix', displayNameLower: 'phoenix' } });
       await tx.groupMember.create({ data: { groupId: g.id, userId: a! } });
-      await enqueueGroupSync(tx, { requestId: undo, groupId: g.id, targets: ['aac', 'server'], added: [a!] });
+      await enqueueGroupSync(prismaRunner(tx), { requestId: undo, groupId: g.id, targets: ['aac', 'server'], added: [a!] });
     });
     await expect(p.awaitRequest(undo)).resolves.toEqual({ state: 'done' });
     expect(aac.groupByName('Phoenix')?.members.size).toBe(1);

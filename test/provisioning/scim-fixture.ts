@@ -4,6 +4,7 @@ import type { TargetName } from '../../src/core/connector.js';
 import type { DatabaseHandle } from '../../src/store/database.js';
 import { enqueueGroupSync, enqueueUserSync } from '../../src/store/provisioning/outbox.js';
 import { withTransaction } from '../../src/store/transaction.js';
+import { prismaRunner } from '../../src/store/sql-runner.js';
 
 export interface UserInput {
   userName: string;
@@ -48,7 +49,7 @@ export class ScimFixture {
     const id = crypto.randomUUID();
     await withTransaction(this.handle, async (tx) => {
       await tx.scimUser.create({ data: { id, ...userColumns(u) } });
-      await enqueueUserSync(tx, { requestId, userId: id, targets: this.targets });
+      await enqueueUserSync(prismaRunner(tx), { requestId, userId: id, targets: this.targets });
     });
     this.users.set(id, u);
     return { id, requestId };
@@ -58,7 +59,7 @@ export class ScimFixture {
     const next = { ...this.users.get(id)!, ...change };
     await withTransaction(this.handle, async (tx) => {
       await tx.scimUser.update({ where: { id }, data: userColumns(next) });
-      await enqueueUserSync(tx, { requestId, userId: id, targets: this.targets });
+      await enqueueUserSync(prismaRunner(tx), { requestId, userId: id, targets: this.targets });
     });
     this.users.set(id, next);
     return requestId;
@@ -67,7 +68,7 @@ export class ScimFixture {
   async deleteUser(id: string, requestId = this.rid()): Promise<string> {
     await withTransaction(this.handle, async (tx) => {
       await tx.scimUser.delete({ where: { id } });
-      await enqueueUserSync(tx, { requestId, userId: id, targets: this.targets });
+      await enqueueUserSync(prismaRunner(tx), { requestId, userId: id, targets: this.targets });
     });
     return requestId;
   }
@@ -77,7 +78,7 @@ export class ScimFixture {
     const u = this.users.get(id)!;
     await withTransaction(this.handle, async (tx) => {
       await tx.scimUser.create({ data: { id, ...userColumns(u) } });
-      await enqueueUserSync(tx, { requestId, userId: id, targets: this.targets });
+      await enqueueUserSync(prismaRunner(tx), { requestId, userId: id, targets: this.targets });
     });
     return requestId;
   }
@@ -87,7 +88,7 @@ export class ScimFixture {
     await withTransaction(this.handle, async (tx) => {
       await tx.scimGroup.create({ data: { id, displayName, displayNameLower: displayName.toLowerCase() } });
       if (members.length) await tx.groupMember.createMany({ data: members.map((userId) => ({ groupId: id, userId })) });
-      await enqueueGroupSync(tx, { requestId, groupId: id, targets: this.targets, added: members });
+      await enqueueGroupSync(prismaRunner(tx), { requestId, groupId: id, targets: this.targets, added: members });
     });
     return { id, requestId };
   }
@@ -95,7 +96,7 @@ export class ScimFixture {
   async renameGroup(id: string, displayName: string, requestId = this.rid()): Promise<string> {
     await withTransaction(this.handle, async (tx) => {
       await tx.scimGroup.update({ where: { id }, data: { displayName, displayNameLower: displayName.toLowerCase() } });
-      await enqueueGroupSync(tx, { requestId, groupId: id, targets: this.targets });
+      await enqueueGroupSync(prismaRunner(tx), { requestId, groupId: id, targets: this.targets });
     });
     return requestId;
   }
@@ -103,7 +104,7 @@ export class ScimFixture {
   async addMembers(groupId: string, userIds: string[], requestId = this.rid()): Promise<string> {
     await withTransaction(this.handle, async (tx) => {
       await tx.groupMember.createMany({ data: userIds.map((userId) => ({ groupId, userId })) });
-      await enqueueGroupSync(tx, { requestId, groupId, targets: this.targets, added: userIds });
+      await enqueueGroupSync(prismaRunner(tx), { requestId, groupId, targets: this.targets, added: userIds });
     });
     return requestId;
   }
@@ -111,7 +112,7 @@ export class ScimFixture {
   async removeMembers(groupId: string, userIds: string[], requestId = this.rid()): Promise<string> {
     await withTransaction(this.handle, async (tx) => {
       await tx.groupMember.deleteMany({ where: { groupId, userId: { in: userIds } } });
-      await enqueueGroupSync(tx, { requestId, groupId, targets: this.targets, removed: userIds });
+      await enqueueGroupSync(prismaRunner(tx), { requestId, groupId, targets: this.targets, removed: userIds });
     });
     return requestId;
   }
@@ -119,7 +120,7 @@ export class ScimFixture {
   async deleteGroup(id: string, requestId = this.rid()): Promise<string> {
     await withTransaction(this.handle, async (tx) => {
       await tx.scimGroup.delete({ where: { id } });
-      await enqueueGroupSync(tx, { requestId, groupId: id, targets: this.targets });
+      await enqueueGroupSync(prismaRunner(tx), { requestId, groupId: id, targets: this.targets });
     });
     return requestId;
   }

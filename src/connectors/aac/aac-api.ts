@@ -45,12 +45,16 @@ export class AacApi {
 
   /**
    * A.6.2 option 2: the workspace's people filtered by exact, case-insensitive email; compared again here because
-   * the upstream's matching is undocumented (Part D #15). Pending invitees may be hidden from unfiltered lists
-   * (Part D #13), so a miss is retried with `status=new`.
+   * the upstream's matching is undocumented (Part D #15). Pending invitees may be missing from this unfiltered
+   * list (Part D #13): findInvitedMember asks for them, and the connector decides when that is needed.
    */
-  async findMemberByEmail(email: string, ctx: CallContext): Promise<AacPerson | undefined> {
-    const found = await this.searchMembers(email, undefined, ctx);
-    return found ?? (await this.searchMembers(email, 'new', ctx));
+  findListedMember(email: string, ctx: CallContext): Promise<AacPerson | undefined> {
+    return this.searchMembers(email, undefined, ctx);
+  }
+
+  /** As findListedMember, for pending invitees only (`status=new`). */
+  findInvitedMember(email: string, ctx: CallContext): Promise<AacPerson | undefined> {
+    return this.searchMembers(email, 'new', ctx);
   }
 
   /** A.6.2 `GET /v4/people/{id}` limited to this workspace. */

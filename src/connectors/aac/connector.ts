@@ -27,14 +27,12 @@ export interface AacConnectorParts {
   http: HttpClient;
   tokens: AacTokenProvider;
   batchWindowMs: number;
+  /** the batch window while batches keep coming (MicroBatcher) */
+  busyBatchWindowMs: number;
   maxBatchSize: number;
   logger?: LoggerLike | undefined;
 }
 
-interface EnsureItem {
-  user: UserSnapshot;
-  ctx: CallContext;
-}
 interface InviteItem {
   email: string;
   ctx: CallContext;
@@ -46,8 +44,8 @@ interface SuspendItem {
 
 /** Query-string length stays far below common URL limits (A.6.7 sends member ids in the query). */
 const MEMBER_IDS_PER_CALL = 50;
-/** Parallel look-ups after a batch invite; the HttpClient's rate limit applies underneath. */
-const LOOKUP_CONCURRENCY = 8;
+/** Parallel look-ups after a batch invite; the HttpClient's rate limit and concurrency cap apply underneath. */
+const LOOKUP_CONCURRENCY = 32;
 
 export class AacConnector implements Connector {
   readonly target = 'aac' as const;
@@ -55,26 +53,37 @@ export class AacConnector implements Connector {
   private readonly logger: LoggerLike;
   private readonly perEmail = new KeyedMutex();
   private readonly perGroupName = new KeyedMutex();
-  private readonly ensures: MicroBatcher<EnsureItem, EnsureUserResult>;
+  private readonly invites: MicroBatcher<InviteItem, string>;
   private readonly suspends: MicroBatcher<SuspendItem, void>;
   private readonly unsuspends: MicroBatcher<SuspendItem, void>;
 
   constructor(private readonly parts: AacConnectorParts) {
     this.api = parts.api;
     this.logger = parts.logger ?? silentLogger;
-    const window = { windowMs: parts.batchWindowMs, maxBatchSize: parts.maxBatchSize };
-    this.ensures = new MicroBatcher({ ...window, send: (items) => this.sendEnsures(items) });
+    const window = {
+      windowMs: parts.batchWindowMs,
+      busyWindowMs: parts.busyBatchWindowMs,
+      maxBatchSize: parts.maxBatchSize,
+    };
+    this.invites = new MicroBatcher({ ...window, send: (items) => this.sendInvites(items) });
     this.suspends = new MicroBatcher({ ...window, send: (items) => this.sendSuspension(items, true) });
     this.unsuspends = new MicroBatcher({ ...window, send: (items) => this.sendSuspension(items, false) });
   }
 
   /**
    * Find by email → adopt ("linked", unsuspended when the SCIM user is active), else invite and find the new
-   * person id by email (never trusting the invite response, A.6.4). Calls arriving within the batch window are
-   * handled together, so their invites share one batch call. Serialised per email in this process.
+   * person id by email (never trusting the invite response, A.6.4). Invites arriving within the batch window
+   * share one batch call. Serialised per email in this process.
    */
   ensureUser(user: UserSnapshot, ctx: CallContext): Promise<EnsureUserResult> {
-    return this.perEmail.run(user.email.toLowerCase(), () => this.ensures.add({ user, ctx }));
+    return this.perEmail.run(user.email.toLowerCase(), async () => {
+      const existing = await this.findMember(user.email, ctx);
+      if (existing) return this.adopt(existing, user, ctx);
+      const personId = await this.invites.add({ email: user.email, ctx });
+      // BRIDGE-INTERFACE: AAC only hears about active users; if asked anyway, keep the invitee suspended.
+      if (!user.active) await this.suspends.add({ personId, ctx });
+      return { upstreamId: personId, outcome: 'invited' };
+    });
   }
 
   /** A.6.3: admins cannot change a person's name or email; report what could not be propagated. */
@@ -172,47 +181,38 @@ export class AacConnector implements Connector {
   }
 
   async close(): Promise<void> {
-    await this.ensures.close();
+    await this.invites.close();
     await Promise.all([this.suspends.close(), this.unsuspends.close()]);
     await this.parts.http.close();
   }
 
-  /** Look-ups for the whole batch, one invite call for all who are missing, then each caller's own follow-up. */
-  private async sendEnsures(items: EnsureItem[]): Promise<Array<BatchItemResult<EnsureUserResult>>> {
-    const lookups = await mapWithLimit(items, LOOKUP_CONCURRENCY, (item) =>
-      settle(this.api.findMemberByEmail(item.user.email, item.ctx)),
-    );
-    const missing = items.filter((_item, i) => {
-      const found = lookups[i];
-      return found?.ok === true && found.value === undefined;
-    });
-    const invited =
-      missing.length > 0
-        ? await this.sendInvites(missing.map((item) => ({ email: item.user.email, ctx: item.ctx })))
-        : [];
-    const invitedByItem = new Map(missing.map((item, i) => [item, invited[i]]));
-    return Promise.all(
-      items.map(async (item, i): Promise<BatchItemResult<EnsureUserResult>> => {
-        const lookup = lookups[i];
-        if (!lookup || !lookup.ok) return { ok: false, error: lookup?.error };
-        try {
-          if (lookup.value) return { ok: true, value: await this.adopt(lookup.value, item) };
-          const invite = invitedByItem.get(item);
-          if (!invite || !invite.ok) return { ok: false, error: invite?.error };
-          // BRIDGE-INTERFACE: AAC only hears about active users; if asked anyway, keep the invitee suspended.
-          if (!item.user.active) await this.suspends.add({ personId: invite.value, ctx: item.ctx });
-          return { ok: true, value: { upstreamId: invite.value, outcome: 'invited' } };
-        } catch (error) {
-          return { ok: false, error };
-        }
-      }),
-    );
+  /**
+   * Finds a workspace member by email. Whether pending invitees appear in the unfiltered people list is open
+   * (Part D #13), so at first a miss is retried with `status=new`. Once a fresh invitee has been seen in the
+   * unfiltered list, this workspace is known to list them and the retry is skipped before an invite (one call less
+   * per new user); after an invite it is always made, so an invitee is found whatever the workspace does.
+   */
+  private async findMember(email: string, ctx: CallContext, afterInvite = false): Promise<AacPerson | undefined> {
+    const listed = await this.api.findListedMember(email, ctx);
+    if (listed) {
+      if (afterInvite && this.pendingInviteesListed === undefined) {
+        if (membershipState(listed, await this.api.workspace(ctx)) === 'invited') this.pendingInviteesListed = true;
+      }
+      return listed;
+    }
+    if (this.pendingInviteesListed === true && !afterInvite) return undefined;
+    const invited = await this.api.findInvitedMember(email, ctx);
+    if (invited) this.pendingInviteesListed = false;
+    return invited;
   }
 
-  private async adopt(person: AacPerson, item: EnsureItem): Promise<EnsureUserResult> {
-    const ws = await this.api.workspace(item.ctx);
-    if (item.user.active && membershipState(person, ws) === 'suspended') {
-      await this.unsuspends.add({ personId: person.id, ctx: item.ctx });
+  /** Part D #13 as observed on this workspace; undefined until an invitee was looked up. */
+  private pendingInviteesListed: boolean | undefined;
+
+  private async adopt(person: AacPerson, user: UserSnapshot, ctx: CallContext): Promise<EnsureUserResult> {
+    const ws = await this.api.workspace(ctx);
+    if (user.active && membershipState(person, ws) === 'suspended') {
+      await this.unsuspends.add({ personId: person.id, ctx });
     }
     return { upstreamId: person.id, outcome: 'linked' };
   }
@@ -244,7 +244,7 @@ export class AacConnector implements Connector {
     }
     return mapWithLimit(items, LOOKUP_CONCURRENCY, async (item): Promise<BatchItemResult<string>> => {
       try {
-        const person = await this.api.findMemberByEmail(item.email, item.ctx);
+        const person = await this.findMember(item.email, item.ctx, true);
         if (person) return { ok: true, value: person.id };
         const error =
           inviteError ??
@@ -299,14 +299,6 @@ async function explainRefusalOf(api: AacApi, item: SuspendItem, refusal: unknown
       );
     }
     return refusal;
-  }
-}
-
-async function settle<T>(promise: Promise<T>): Promise<BatchItemResult<T>> {
-  try {
-    return { ok: true, value: await promise };
-  } catch (error) {
-    return { ok: false, error };
   }
 }
 

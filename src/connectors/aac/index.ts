@@ -28,6 +28,8 @@ export interface AacConnectorConfig {
   rateLimit?: Partial<RateLimitConfig> | undefined;
   /** micro-batch window for invites and (un)suspends; default 10 ms */
   batchWindowMs?: number | undefined;
+  /** the window while batches keep coming (a burst); default 100 ms */
+  busyBatchWindowMs?: number | undefined;
   /** largest invite/suspend batch; default 100 */
   maxBatchSize?: number | undefined;
   /** refresh the access token this long before it expires (at most half its lifetime); default 30 000 ms */
@@ -42,6 +44,7 @@ export const AAC_DEFAULTS = {
   timeoutMs: 10_000,
   rateLimit: { requestsPerSecond: 10, maxConcurrent: 4 },
   batchWindowMs: 10,
+  busyBatchWindowMs: 100,
   maxBatchSize: 100,
   refreshSkewMs: 30_000,
   refreshLeaseMs: 15_000,
@@ -79,6 +82,7 @@ export function createAacConnector(config: AacConnectorConfig, deps: ConnectorDe
     http,
     tokens,
     batchWindowMs: config.batchWindowMs ?? AAC_DEFAULTS.batchWindowMs,
+    busyBatchWindowMs: config.busyBatchWindowMs ?? AAC_DEFAULTS.busyBatchWindowMs,
     maxBatchSize: config.maxBatchSize ?? AAC_DEFAULTS.maxBatchSize,
     logger,
   });

@@ -19,7 +19,9 @@ import type {
 export interface ProvisioningStore {
   /**
    * Claims up to `max` resources with due work on `target` (queued and due, or running with an expired lease),
-   * oldest first, skipping `exclude`, in as few transactions as the store can: each as `claim()` would.
+   * oldest due first, skipping `exclude`, in as few transactions as the store can. Each claimed resource is
+   * leased atomically and ALL its queued jobs are taken with it (coalescing, due or backing off), plus running
+   * jobs whose lease expired. Every execution gets its own claim id, derived from one `newClaimId()` per call.
    */
   claimDue(
     target: TargetName,
@@ -29,11 +31,6 @@ export interface ProvisioningStore {
     exclude: ResourceKey[],
     newClaimId: () => string,
   ): Promise<Execution[]>;
-  /**
-   * Atomically leases the resource key and takes ALL its queued jobs (coalescing, due or backing off) plus running
-   * jobs whose lease expired. Null when another execution holds the key or nothing was left to take.
-   */
-  claim(key: ResourceKey, claimId: string, now: Date, leaseUntil: Date): Promise<Execution | null>;
   /** Leases a key without taking jobs (a group job ensuring a member user). Null when the key is busy. */
   lease(key: ResourceKey, claimId: string, now: Date, leaseUntil: Date): Promise<Mapping | null>;
   /** Extends the lease of a long execution; false when the lease was lost. */

@@ -3,7 +3,8 @@ import type { Connector, TargetName } from '../../core/connector.js';
 import type { RequestOutcome } from '../../core/provisioning/model.js';
 import type { ProvisioningLogger } from '../../core/provisioning/ports.js';
 import { ProvisioningRunner, type RunnerOptions } from '../../core/provisioning/runner.js';
-import type { DatabaseHandle, Tx } from '../database.js';
+import type { DatabaseHandle } from '../database.js';
+import type { SqlRunner } from '../sql-runner.js';
 import { enqueueGroupSync, enqueueUserSync } from './outbox.js';
 import { PrismaProvisioningStore } from './prisma-provisioning-store.js';
 
@@ -31,9 +32,9 @@ export interface Provisioning {
   /** Writes buffered audit rows now. */
   flushAudit(): Promise<void>;
   /** enqueueUserSync for this instance's targets (call inside the SCIM transaction). */
-  enqueueUser(tx: Tx, p: { requestId: string; userId: string }): Promise<void>;
+  enqueueUser(run: SqlRunner, p: { requestId: string; userId: string }): Promise<void>;
   /** enqueueGroupSync for this instance's targets (call inside the SCIM transaction). */
-  enqueueGroup(tx: Tx, p: { requestId: string; groupId: string; added?: string[]; removed?: string[] }): Promise<void>;
+  enqueueGroup(run: SqlRunner, p: { requestId: string; groupId: string; added?: string[]; removed?: string[] }): Promise<void>;
 }
 
 export function createProvisioning(p: {
@@ -50,7 +51,7 @@ export function createProvisioning(p: {
     stop: () => runner.stop(),
     awaitRequest: (requestId, deadlineMs = requestDeadlineMs) => runner.awaitRequest(requestId, deadlineMs),
     flushAudit: () => runner.flushAudit(),
-    enqueueUser: (tx, q) => enqueueUserSync(tx, { ...q, targets: runner.targets }),
-    enqueueGroup: (tx, q) => enqueueGroupSync(tx, { ...q, targets: runner.targets }),
+    enqueueUser: (run, q) => enqueueUserSync(run, { ...q, targets: runner.targets }),
+    enqueueGroup: (run, q) => enqueueGroupSync(run, { ...q, targets: runner.targets }),
   };
 }

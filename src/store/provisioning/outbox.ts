@@ -1,22 +1,35 @@
-// Transactional outbox: the SCIM layer calls these INSIDE its own withTransaction callback, right after writing
-// the SCIM rows, so a SCIM change and the jobs that propagate it commit (or roll back) together.
+// Transactional outbox: the SCIM layer calls these INSIDE its own transaction (with that transaction's SqlRunner),
+// right after writing the SCIM rows, so a SCIM change and the jobs that propagate it commit (or roll back) together.
 // A job says only "bring this resource on this target in line with the SCIM store": the runner reads the
 // current state when it executes (docs/decisions/0004-durable-provisioning-jobs.md).
 import type { TargetName } from '../../core/connector.js';
 import { provisioningSignals } from '../../core/provisioning/signals.js';
-import type { Tx } from '../database.js';
+import { rows, sql } from '../sql.js';
+import type { SqlRunner } from '../sql-runner.js';
 import { inChunks } from './read.js';
 
 /** After a user was created, replaced, patched or deleted (a deleted user: its row is gone when the job runs). */
 export async function enqueueUserSync(
-  tx: Tx,
+  run: SqlRunner,
   p: { requestId: string; userId: string; targets: TargetName[] },
 ): Promise<void> {
   if (p.targets.length === 0) return;
-  await tx.provisioningJob.createMany({
-    data: p.targets.map((target) => ({ requestId: p.requestId, resourceType: 'User', scimId: p.userId, target })),
-  });
+  await insertJobs(run, p.requestId, 'User', p.userId, p.targets);
   provisioningSignals.work(p.targets);
+}
+
+/** One queued job per target, due now (raw SQL: docs/decisions/0006-hot-write-path.md). */
+async function insertJobs(
+  run: SqlRunner,
+  requestId: string,
+  resourceType: 'User' | 'Group',
+  scimId: string,
+  targets: readonly TargetName[],
+): Promise<void> {
+  const now = new Date();
+  const values = targets.map((target) => [requestId, resourceType, scimId, target, 'queued', 0, now, now, now]);
+  await run.execute(sql`INSERT INTO "ProvisioningJob" ("requestId", "resourceType", "scimId", target, state, attempts,
+    "runAfter", "createdAt", "updatedAt") VALUES ${rows(values)}`);
 }
 
 /**
@@ -25,7 +38,7 @@ export async function enqueueUserSync(
  * (group, user, target) wins). A deleted group needs neither: its job drops its rows.
  */
 export async function enqueueGroupSync(
-  tx: Tx,
+  run: SqlRunner,
   p: { requestId: string; groupId: string; targets: TargetName[]; added?: string[]; removed?: string[] },
 ): Promise<void> {
   if (p.targets.length === 0) return;
@@ -37,19 +50,16 @@ export async function enqueueGroupSync(
     ['add', [...added]],
     ['remove', [...removed]],
   ] as const) {
+    // One upsert per chunk: the newest change of a (group, user, target) replaces any older pending one.
     for (const batch of inChunks(ids, 400)) {
-      await tx.memberSync.deleteMany({
-        where: { groupId: p.groupId, target: { in: p.targets }, userId: { in: batch } },
-      });
-      await tx.memberSync.createMany({
-        data: batch.flatMap((userId) =>
-          p.targets.map((target) => ({ groupId: p.groupId, userId, target, op, state: 'pending' })),
-        ),
-      });
+      const now = new Date();
+      const values = batch.flatMap((userId) => p.targets.map((target) => [p.groupId, userId, target, op, 'pending', now]));
+      await run.execute(sql`INSERT INTO "MemberSync" ("groupId", "userId", target, op, state, "updatedAt")
+        VALUES ${rows(values)}
+        ON CONFLICT ("groupId", "userId", target)
+        DO UPDATE SET op = excluded.op, state = 'pending', reason = NULL, "updatedAt" = excluded."updatedAt"`);
     }
   }
-  await tx.provisioningJob.createMany({
-    data: p.targets.map((target) => ({ requestId: p.requestId, resourceType: 'Group', scimId: p.groupId, target })),
-  });
+  await insertJobs(run, p.requestId, 'Group', p.groupId, p.targets);
   provisioningSignals.work(p.targets);
 }

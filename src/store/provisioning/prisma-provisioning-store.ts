@@ -21,7 +21,12 @@ import type {
 } from '../../core/provisioning/model.js';
 import type { ProvisioningStore } from '../../core/provisioning/ports.js';
 import type { DatabaseHandle, Tx } from '../database.js';
+import { sql } from '../sql.js';
+import { asNumber, readSql, withSqlTransaction } from '../sql-runner.js';
 import { withTransaction } from '../transaction.js';
+import { insertAuditRows } from '../audit.repository.js';
+import { claimDueIn, keysSql } from './claim-sql.js';
+import { finishAllIn, type FinishItem } from './finish-sql.js';
 import { mappingColumns, toMapping } from './mapping-row.js';
 import { inChunks, readConsistent } from './read.js';
 import { toUserSnapshot } from './scim-snapshots.js';
@@ -34,14 +39,13 @@ interface PgCreateMany<Row> {
   idMapping: { createMany(args: { data: Row[]; skipDuplicates: boolean }): Promise<{ count: number }> };
 }
 
-interface PendingFinish {
-  execution: Execution;
-  mapping: Mapping;
-  jobs: JobsOutcome;
-  dropMemberSyncs: boolean;
+interface PendingFinish extends FinishItem {
   resolve: () => void;
   reject: (err: unknown) => void;
 }
+
+/** How often a claim also looks for running jobs whose lease expired (crash recovery). */
+const EXPIRED_SCAN_INTERVAL_MS = 1_000;
 
 const USER_SELECT = { id: true, userName: true, displayName: true, active: true, data: true } as const;
 
@@ -56,32 +60,29 @@ function asMemberOp(value: string): MemberOp {
 export class PrismaProvisioningStore implements ProvisioningStore {
   constructor(private readonly handle: DatabaseHandle) {}
 
-  /** Resources with due work on `target` (queued and due, or running with an expired lease), oldest first. */
-  private async dueKeys(tx: Tx, target: TargetName, now: Date, limit: number, exclude: ResourceKey[]): Promise<ResourceKey[]> {
-    const rows = await tx.provisioningJob.findMany({
-      where: {
-        target,
-        OR: [
-          { state: 'queued', runAfter: { lte: now } },
-          { state: 'running', leaseUntil: { lt: now } },
-        ],
-        NOT: exclude.map((k) => ({ resourceType: k.resourceType, scimId: k.scimId })),
-      },
-      orderBy: { id: 'asc' },
-      take: limit * 4,
-      select: { resourceType: true, scimId: true },
-    });
-    const seen = new Set<string>();
-    const keys: ResourceKey[] = [];
-    for (const row of rows) {
-      const id = `${row.resourceType}:${row.scimId}`;
-      if (seen.has(id)) continue;
-      seen.add(id);
-      keys.push({ resourceType: row.resourceType === 'Group' ? 'Group' : 'User', scimId: row.scimId, target });
-      if (keys.length >= limit) break;
-    }
-    return keys;
+  /**
+   * One transaction for a whole batch: candidates, leases, jobs, and the SCIM rows the executions will reconcile
+   * (read in the same transaction, so consistent with the jobs taken), in a fixed number of raw statements
+   * (./claim-sql.ts). On SQLite, where every write transaction is serialised, this keeps the per-job cost low.
+   */
+  claimDue(
+    target: TargetName,
+    now: Date,
+    leaseUntil: Date,
+    max: number,
+    exclude: ResourceKey[],
+    newClaimId: () => string,
+  ): Promise<Execution[]> {
+    const batchId = newClaimId();
+    // Expired leases only exist after a crash or a stall: looking for them once a second is enough.
+    const includeExpired = now.getTime() - (this.expiredScanAt.get(target) ?? 0) >= EXPIRED_SCAN_INTERVAL_MS;
+    if (includeExpired) this.expiredScanAt.set(target, now.getTime());
+    return withSqlTransaction(this.handle, (run) =>
+      claimDueIn(run, { target, now, leaseUntil, max, exclude, batchId, includeExpired }),
+    );
   }
+
+  private readonly expiredScanAt = new Map<TargetName, number>();
 
   /** Takes the lease on the key's mapping row (creating the row if needed). False when someone else holds it. */
   private async takeLease(tx: Tx, key: ResourceKey, claimId: string, now: Date, leaseUntil: Date): Promise<boolean> {
@@ -113,75 +114,6 @@ export class PrismaProvisioningStore implements ProvisioningStore {
     return toMapping(row);
   }
 
-  /** Leases the key and takes all its queued (and lease-expired running) jobs; null when busy or nothing left. */
-  private async claimIn(tx: Tx, key: ResourceKey, claimId: string, now: Date, leaseUntil: Date): Promise<Execution | null> {
-    if (!(await this.takeLease(tx, key, claimId, now, leaseUntil))) return null;
-    // All queued jobs of the resource, due or backing off: one execution satisfies them all (coalescing).
-    const taken = await tx.provisioningJob.updateMany({
-      where: {
-        ...keyWhere(key),
-        OR: [{ state: 'queued' }, { state: 'running', leaseUntil: { lt: now } }],
-      },
-      data: { state: 'running', claimId, leaseUntil, attempts: { increment: 1 } },
-    });
-    if (taken.count === 0) {
-      await tx.idMapping.updateMany({
-        where: { ...keyWhere(key), leaseOwner: claimId },
-        data: { leaseOwner: null, leaseUntil: null },
-      });
-      return null;
-    }
-    const jobs = await tx.provisioningJob.findMany({
-      where: { claimId },
-      select: { id: true, requestId: true, attempts: true, createdAt: true },
-      orderBy: { id: 'asc' },
-    });
-    return { key, claimId, jobs, mapping: await this.readMapping(tx, key) };
-  }
-
-  claim(key: ResourceKey, claimId: string, now: Date, leaseUntil: Date): Promise<Execution | null> {
-    return withTransaction(this.handle, (tx) => this.claimIn(tx, key, claimId, now, leaseUntil));
-  }
-
-  /**
-   * One transaction for a whole batch: candidates, leases, jobs, and the SCIM rows the executions will reconcile
-   * (read in the same transaction, so consistent with the jobs taken). On SQLite, where every write transaction is
-   * serialised, this is what keeps the per-job database cost low.
-   */
-  claimDue(
-    target: TargetName,
-    now: Date,
-    leaseUntil: Date,
-    max: number,
-    exclude: ResourceKey[],
-    newClaimId: () => string,
-  ): Promise<Execution[]> {
-    return withTransaction(this.handle, async (tx) => {
-      const executions: Execution[] = [];
-      for (const key of await this.dueKeys(tx, target, now, max, exclude)) {
-        const execution = await this.claimIn(tx, key, newClaimId(), now, leaseUntil);
-        if (execution) executions.push(execution);
-      }
-      const userIds = executions.filter((e) => e.key.resourceType === 'User').map((e) => e.key.scimId);
-      const groupIds = executions.filter((e) => e.key.resourceType === 'Group').map((e) => e.key.scimId);
-      const users = userIds.length
-        ? await tx.scimUser.findMany({ where: { id: { in: userIds } }, select: USER_SELECT })
-        : [];
-      const groups = groupIds.length
-        ? await tx.scimGroup.findMany({ where: { id: { in: groupIds } }, select: { id: true, displayName: true } })
-        : [];
-      const userById = new Map(users.map((u) => [u.id, toUserSnapshot(u)]));
-      const groupById = new Map(groups.map((g) => [g.id, { scimId: g.id, displayName: g.displayName }]));
-      for (const e of executions) {
-        e.desired =
-          e.key.resourceType === 'User'
-            ? { resourceType: 'User', user: userById.get(e.key.scimId) ?? null }
-            : { resourceType: 'Group', group: groupById.get(e.key.scimId) ?? null };
-      }
-      return executions;
-    });
-  }
-
   lease(key: ResourceKey, claimId: string, now: Date, leaseUntil: Date): Promise<Mapping | null> {
     return withTransaction(this.handle, async (tx) =>
       (await this.takeLease(tx, key, claimId, now, leaseUntil)) ? this.readMapping(tx, key) : null,
@@ -189,13 +121,13 @@ export class PrismaProvisioningStore implements ProvisioningStore {
   }
 
   renewLease(key: ResourceKey, claimId: string, leaseUntil: Date): Promise<boolean> {
-    return withTransaction(this.handle, async (tx) => {
-      const kept = await tx.idMapping.updateMany({
-        where: { ...keyWhere(key), leaseOwner: claimId },
-        data: { leaseUntil },
-      });
-      await tx.provisioningJob.updateMany({ where: { claimId, state: 'running' }, data: { leaseUntil } });
-      return kept.count === 1;
+    return withSqlTransaction(this.handle, async (run) => {
+      const kept = await run.execute(sql`UPDATE "IdMapping" SET "leaseUntil" = ${leaseUntil}
+        WHERE "resourceType" = ${key.resourceType} AND "scimId" = ${key.scimId} AND target = ${key.target}
+          AND "leaseOwner" = ${claimId}`);
+      await run.execute(sql`UPDATE "ProvisioningJob" SET "leaseUntil" = ${leaseUntil}
+        WHERE target = ${key.target} AND ${keysSql([key])} AND state = 'running' AND "claimId" = ${claimId}`);
+      return kept === 1;
     });
   }
 
@@ -230,47 +162,10 @@ export class PrismaProvisioningStore implements ProvisioningStore {
     const batch = this.pendingFinishes.splice(0);
     if (batch.length === 0) return;
     try {
-      await withTransaction(this.handle, async (tx) => {
-        for (const f of batch) await this.finishIn(tx, f);
-      });
+      await withSqlTransaction(this.handle, (run) => finishAllIn(run, batch, new Date()));
       for (const f of batch) f.resolve();
     } catch (err) {
       for (const f of batch) f.reject(err);
-    }
-  }
-
-  private async finishIn(tx: Tx, f: PendingFinish): Promise<void> {
-    const { key, claimId } = f.execution;
-    const jobs = f.jobs;
-    await tx.idMapping.updateMany({
-      where: { ...keyWhere(key), leaseOwner: claimId },
-      data: { ...mappingColumns(f.mapping), leaseOwner: null, leaseUntil: null },
-    });
-    const where = { claimId, state: 'running' };
-    if (jobs.state === 'done') {
-      await tx.provisioningJob.updateMany({ where, data: { state: 'done', leaseUntil: null } });
-    } else if (jobs.state === 'failed') {
-      await tx.provisioningJob.updateMany({
-        where,
-        data: { state: 'failed', leaseUntil: null, lastError: jobs.error, lastStatus: jobs.status ?? null },
-      });
-    } else {
-      await tx.provisioningJob.updateMany({
-        where,
-        data: {
-          state: 'queued',
-          claimId: null,
-          leaseUntil: null,
-          runAfter: jobs.runAfter,
-          ...(jobs.error !== undefined ? { lastError: jobs.error, lastStatus: jobs.status ?? null } : {}),
-          ...(jobs.countAttempt ? {} : { attempts: { decrement: 1 } }),
-        },
-      });
-    }
-    if (f.dropMemberSyncs) {
-      await tx.memberSync.deleteMany({
-        where: key.resourceType === 'User' ? { userId: key.scimId, target: key.target } : { groupId: key.scimId, target: key.target },
-      });
     }
   }
 
@@ -298,8 +193,10 @@ export class PrismaProvisioningStore implements ProvisioningStore {
   }
 
   async groupIdsOfUser(userId: string): Promise<string[]> {
-    const rows = await readConsistent(this.handle, (db) =>
-      db.groupMember.findMany({ where: { userId }, select: { groupId: true } }),
+    // Raw: every newly provisioned user asks this once per target (docs/decisions/0006-hot-write-path.md).
+    const rows = await readSql<{ groupId: string }>(
+      this.handle,
+      sql`SELECT "groupId" FROM "GroupMember" WHERE "userId" = ${userId}`,
     );
     return rows.map((r) => r.groupId);
   }
@@ -378,12 +275,17 @@ export class PrismaProvisioningStore implements ProvisioningStore {
   }
 
   async requestStatus(requestId: string): Promise<RequestStatus> {
-    const jobs = await readConsistent(this.handle, (db) =>
-      db.provisioningJob.findMany({
-        where: { requestId },
-        select: { resourceType: true, scimId: true, target: true, state: true, lastError: true, lastStatus: true },
-        orderBy: { id: 'asc' },
-      }),
+    const jobs = await readSql<{
+      resourceType: string;
+      scimId: string;
+      target: string;
+      state: string;
+      lastError: string | null;
+      lastStatus: unknown;
+    }>(
+      this.handle,
+      sql`SELECT "resourceType", "scimId", target, state, "lastError", "lastStatus" FROM "ProvisioningJob"
+        WHERE "requestId" = ${requestId} ORDER BY id`,
     );
     const failed = jobs.find((j) => j.state === 'failed');
     const unfinished = jobs.filter((j) => j.state !== 'done' && j.state !== 'failed');
@@ -398,7 +300,7 @@ export class PrismaProvisioningStore implements ProvisioningStore {
       rejected: failed
         ? {
             target: asTarget(failed.target),
-            status: failed.lastStatus ?? undefined,
+            status: failed.lastStatus === null ? undefined : asNumber(failed.lastStatus),
             message: failed.lastError ?? 'rejected by the upstream',
           }
         : null,
@@ -407,25 +309,6 @@ export class PrismaProvisioningStore implements ProvisioningStore {
 
   async appendAudit(records: AuditRecord[]): Promise<void> {
     if (records.length === 0) return;
-    await withTransaction(this.handle, async (tx) => {
-      for (const batch of inChunks(records, 200)) {
-        await tx.auditEvent.createMany({
-          data: batch.map((r) => ({
-            at: r.at,
-            requestId: r.requestId,
-            kind: r.kind,
-            resourceType: r.resourceType,
-            resourceId: r.resourceId,
-            target: r.target,
-            method: r.method ?? null,
-            path: r.path ?? null,
-            status: r.status ?? null,
-            durationMs: r.durationMs ?? null,
-            attempt: r.attempt ?? null,
-            detail: r.detail ? JSON.stringify(r.detail) : null,
-          })),
-        });
-      }
-    });
+    await withSqlTransaction(this.handle, (run) => insertAuditRows(run, records));
   }
 }

@@ -1,0 +1,49 @@
+// Raw SQL through Prisma for the write paths every provisioned user takes (docs/decisions/0006-hot-write-path.md).
+// A Prisma model query costs 0.7–1.2 ms of CPU here (query compiler, client runtime, adapter); the same statement
+// through `$executeRaw`/`$queryRaw` costs about a quarter of that and can touch many rows at once. The SQL is
+// written once for both providers: double-quoted identifiers, `?`-free tagged templates (Prisma picks `?` or `$n`),
+// ON CONFLICT, `||`. Dates are always passed from JS, never left to a column DEFAULT: Prisma writes SQLite
+// DATETIMEs as ISO text (`…T…+00:00`) while CURRENT_TIMESTAMP writes `YYYY-MM-DD HH:MM:SS`, and the two formats
+// do not compare correctly as text.
+import { Prisma } from './database.js';
+
+export type Sql = Prisma.Sql;
+export const sql = Prisma.sql;
+export const empty = Prisma.empty;
+
+/** `a, b, c` as bound parameters (for `IN (…)`); the list must not be empty. */
+export function list(values: readonly unknown[]): Sql {
+  if (values.length === 0) throw new Error('sql.list: empty list');
+  return Prisma.join(values);
+}
+
+/** `(a, b), (c, d)`: the rows of a multi-row INSERT, as bound parameters. */
+export function rows(values: ReadonlyArray<readonly unknown[]>): Sql {
+  return Prisma.join(values.map((row) => sql`(${Prisma.join(row)})`));
+}
+
+/** COUNT(*) is a bigint on PostgreSQL and a number on SQLite. */
+export function toNumber(value: unknown): number {
+  return typeof value === 'bigint' ? Number(value) : Number(value ?? 0);
+}
+
+interface DriverAdapterErrorMeta {
+  driverAdapterError?: { cause?: { kind?: string } };
+}
+
+/** better-sqlite3's codes for a violated UNIQUE index or primary key (the direct connection, ./sql-runner.ts). */
+const SQLITE_UNIQUE_CODES = new Set(['SQLITE_CONSTRAINT_UNIQUE', 'SQLITE_CONSTRAINT_PRIMARYKEY']);
+
+/**
+ * A unique-constraint violation, whatever ran the statement: a Prisma model query (P2002), a Prisma raw one (P2010
+ * carrying the driver adapter's `UniqueConstraintViolation`), or the direct SQLite connection (SqliteError).
+ */
+export function isUniqueViolation(err: unknown): boolean {
+  if (err instanceof Error && err.name === 'SqliteError') {
+    return SQLITE_UNIQUE_CODES.has(String((err as Error & { code?: unknown }).code));
+  }
+  if (!(err instanceof Prisma.PrismaClientKnownRequestError)) return false;
+  if (err.code === 'P2002') return true;
+  const meta = err.meta as DriverAdapterErrorMeta | undefined;
+  return err.code === 'P2010' && meta?.driverAdapterError?.cause?.kind === 'UniqueConstraintViolation';
+}
