@@ -66,7 +66,8 @@ async function serverToken(serverUrl: string): Promise<string> {
     method: 'POST',
     headers: {
       'content-type': 'application/x-www-form-urlencoded',
-      authorization: `Basic ${Buffer.from('sim-server-key:sim-server-secret').toString('base64')}`,
+      // the child inherits this environment, so it accepts the same SIM_SERVER_* credentials (or the defaults)
+      authorization: `Basic ${Buffer.from(`${process.env.SIM_SERVER_CLIENT_ID || 'sim-server-key'}:${process.env.SIM_SERVER_CLIENT_SECRET || 'sim-server-secret'}`).toString('base64')}`,
     },
     body: 'grant_type=client_credentials',
   });

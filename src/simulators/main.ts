@@ -2,23 +2,33 @@
 // environment (defaults in SIMULATOR_DEFAULTS; see docs/simulators.md). Secrets are not printed.
 import { SIMULATOR_DEFAULTS, startSimulators } from './index.js';
 
-function intFromEnv(name: string, fallback: number): number {
+function intFromEnv(name: string, fallback: number, min: number, max: number, what: string): number {
   const raw = process.env[name];
   if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < 0 || value > 65_535) {
-    console.error(`${name} must be a port number (0-65535), got "${raw}"`);
+  const value = /^\d+$/.test(raw) ? Number(raw) : NaN;
+  if (!Number.isSafeInteger(value) || value < min || value > max) {
+    console.error(`${name} must be ${what}, got "${raw}"`);
     process.exit(1);
   }
   return value;
 }
 
+const port = (name: string, fallback: number) =>
+  intFromEnv(name, fallback, 0, 65_535, 'a port number (0-65535)');
+
 const running = await startSimulators({
-  aacPort: intFromEnv('SIM_AAC_PORT', 4010),
-  serverPort: intFromEnv('SIM_SERVER_PORT', 4020),
+  aacPort: port('SIM_AAC_PORT', 4010),
+  serverPort: port('SIM_SERVER_PORT', 4020),
   aacClientId: process.env.SIM_AAC_CLIENT_ID || SIMULATOR_DEFAULTS.aacClientId,
   aacRefreshToken: process.env.SIM_AAC_REFRESH_TOKEN || SIMULATOR_DEFAULTS.aacRefreshToken,
-  aacWorkspaceId: intFromEnv('SIM_AAC_WORKSPACE_ID', SIMULATOR_DEFAULTS.aacWorkspaceId),
+  // A workspace id is any positive integer (real ones are not bounded by the port range).
+  aacWorkspaceId: intFromEnv(
+    'SIM_AAC_WORKSPACE_ID',
+    SIMULATOR_DEFAULTS.aacWorkspaceId,
+    1,
+    Number.MAX_SAFE_INTEGER - 1,
+    'a positive integer',
+  ),
   serverClientId: process.env.SIM_SERVER_CLIENT_ID || SIMULATOR_DEFAULTS.serverClientId,
   serverClientSecret: process.env.SIM_SERVER_CLIENT_SECRET || SIMULATOR_DEFAULTS.serverClientSecret,
 });

@@ -236,6 +236,31 @@ describe('A.3 lists, paging, filtering', () => {
     });
     expect(bad.status).toBe(400);
   });
+
+  it('A.3 fields=a;b keeps only the named fields (people list, person, workspace)', async () => {
+    const [id] = await invite(f, ['fields@example.com']);
+    const list = await f.call('GET', '/v4/people', {
+      query: { email: 'fields@example.com', fields: 'id;email' },
+    });
+    expect(list.body).toEqual({ data: [{ id, email: 'fields@example.com' }] });
+    const one = await f.call('GET', `/iam/v1/people/${id}`, { query: { fields: 'email;peopleworkspaces' } });
+    expect(one.body).toEqual({
+      email: 'fields@example.com',
+      peopleworkspaces: [{ workspaceId: f.ws, status: 'new' }],
+    });
+    const ws = await f.call('GET', '/v4/workspaces/current', {
+      query: { fields: 'id;workspace_member_count' },
+    });
+    expect(ws.body).toEqual({ id: f.ws, workspace_member_count: 2 });
+  });
+
+  it('A.3 count follows includeCount on every {data} list (workspaces, admins too)', async () => {
+    for (const path of ['/v4/workspaces', `/v4/workspaces/${f.ws}/admins`, '/v4/authorization/roles']) {
+      expect(Object.keys(obj((await f.call('GET', path)).body))).toEqual(['data']);
+      const counted = await f.call('GET', path, { query: { includeCount: true } });
+      expect(obj(counted.body).count).toBe(arr(obj(counted.body).data).length);
+    }
+  });
 });
 
 describe('A.6.1 workspaces', () => {
@@ -251,6 +276,47 @@ describe('A.6.1 workspaces', () => {
       userCount: 1,
       gid: expect.stringMatching(/^[0-9A-HJKMNP-TV-Z]{26}$/),
       workspacetiers: { data: [expect.objectContaining({ workspace: { id: f.ws } })] },
+    });
+  });
+
+  it("A.6.1 the workspace carries every key of the contract example (plus the spec model's tier/userCount)", async () => {
+    const res = await f.call('GET', '/iam/v1/workspaces/current');
+    const example = {
+      id: 31429,
+      name: 'lukes-test-workspace',
+      state: 'active',
+      lastStateChange: null,
+      custom_url: 'lukes-test-workspace.us1.alteryxcloud.com',
+      max_user_number: 5000,
+      gid: '01JKBMKPZ94N0GG5F8N9HY2FJA',
+      createdAt: '2025-02-05T18:05:29.000Z',
+      updatedAt: '2025-02-05T18:05:29.000Z',
+      workspacetiers: {
+        data: [
+          {
+            isSingleUser: false,
+            id: 31428,
+            name: 'enterprise_cloud22',
+            startsAt: '2025-02-05T18:05:29.000Z',
+            trialState: 'None',
+            workspace: { id: 31429 },
+          },
+        ],
+      },
+      workspace_member_count: 2,
+      workspace_tier: 'enterprise_cloud22',
+      emrCluster: null,
+    };
+    const body = obj(res.body);
+    expect(Object.keys(body).sort()).toEqual([...Object.keys(example), 'tier', 'userCount'].sort());
+    const tier = obj(arr(obj(body.workspacetiers).data)[0]);
+    expect(Object.keys(tier).sort()).toEqual(Object.keys(example.workspacetiers.data[0] ?? {}).sort());
+    expect(body).toMatchObject({
+      custom_url: expect.stringMatching(/\.us1\.alteryxcloud\.com$/),
+      max_user_number: expect.any(Number),
+      lastStateChange: null,
+      emrCluster: null,
+      createdAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
     });
   });
 
@@ -294,12 +360,57 @@ describe('A.6.2/A.6.3 people', () => {
     }
   });
 
+  it('A.6.3 the person has exactly the keys of the recommended payload (+ two export columns of CLIENT S8)', async () => {
+    const [id] = await invite(f, ['keys@example.com']);
+    const recommended = [
+      'id',
+      'email',
+      'name',
+      'ssoPrincipal',
+      'hadoopPrincipal',
+      'cpPrincipal',
+      'isAdmin',
+      'isDisabled',
+      'forcePasswordChange',
+      'state',
+      'lastStateChange',
+      'validateExportCompliance',
+      'lastLoginTime',
+      'agreementAcceptedAt',
+      'deleted_at',
+      'gid',
+      'createdAt',
+      'updatedAt',
+      'outputHomeDir',
+      'uploadDir',
+      'peopleworkspaces',
+    ];
+    const res = await f.call('GET', `/v4/workspaces/${f.ws}/people`, {
+      query: { filter: 'keys@example.com' },
+    });
+    const person = obj(arr(obj(res.body).data)[0]);
+    expect(Object.keys(person).sort()).toEqual(
+      [...recommended, 'exportStatusUpdatedAt', 'lastDeletedTenantAt'].sort(),
+    );
+    expect(person).toMatchObject({ id, gid: expect.stringMatching(/^[0-9A-HJKMNP-TV-Z]{26}$/) });
+  });
+
   it('A.6.3 includePrivileges=true adds authorizationRoles and maximalPrivileges', async () => {
     const res = await f.call('GET', '/v4/people/current', { query: { includePrivileges: true } });
     expect(obj(res.body).authorizationRoles).toEqual([
       expect.objectContaining({ name: 'Workspace Admin', workspaceId: f.ws }),
     ]);
     expect(arr(obj(res.body).maximalPrivileges).length).toBeGreaterThan(0);
+  });
+
+  it('A.6.2 GET …/admins lists active admins; includeStatus=new adds pending ones (both surfaces)', async () => {
+    const [id] = await invite(f, ['future-admin@example.com']);
+    const adminRole = f.sims.aac.control.state().roles.find((r) => r.workspaceId === f.ws)?.policyId;
+    await f.call('PUT', `/v4/authorization/roles/${adminRole}/people`, { json: [id] });
+    const active = await f.call('GET', `/iam/v1/workspaces/${f.ws}/admins`);
+    expect(arr(obj(active.body).data).map((p) => obj(p).email)).toEqual(['admin@sim-workspace.example.com']);
+    const withNew = await f.call('GET', `/v4/workspaces/${f.ws}/admins`, { query: { includeStatus: 'new' } });
+    expect(arr(obj(withNew.body).data).map((p) => obj(p).id)).toEqual([1, id]);
   });
 
   it('A.6.2 GET /v4/people/{id} of an unknown person → 404', async () => {
@@ -449,6 +560,34 @@ describe('A.6.5 deprovisioning', () => {
     });
     expect(missing.status).toBe(400);
   });
+
+  it('A.6.5 transfer moves the assets; it "cannot be applied to deleted users" (400 after DELETE)', async () => {
+    const [a, b] = await invite(f, ['owner@example.com', 'heir@example.com']);
+    f.sims.aac.control.addAssets(Number(a), 3);
+    const moved = await f.call('PATCH', `/iam/v1/workspaces/${f.ws}/transfer`, {
+      json: { fromPersonId: a, toPersonId: b },
+    });
+    expect(moved.status).toBe(204);
+    const assets = (personId: unknown) =>
+      f.sims.aac.control.state().people.find((p) => p.id === personId)?.memberships[0]?.assetCount;
+    expect([assets(a), assets(b)]).toEqual([0, 3]);
+    await f.call('DELETE', `/v4/workspaces/${f.ws}/people/${b}`);
+    const afterDelete = await f.call('PATCH', `/v4/workspaces/${f.ws}/transfer`, {
+      json: { fromPersonEmail: 'heir@example.com', toPersonEmail: 'owner@example.com' },
+    });
+    expect(afterDelete.status).toBe(400);
+    expect(obj(obj(afterDelete.body).exception).name).toBe('ValidationFailed');
+  });
+
+  it('A.6.5 PUT …/people/{id}/suspended suspends one person; a non-numeric id → 400', async () => {
+    const [id] = await invite(f, ['one@example.com']);
+    const res = await f.call('PUT', `/v4/workspaces/${f.ws}/people/${id}/suspended`);
+    expect(res.status).toBe(200);
+    expect(obj((await f.call('GET', `/v4/people/${id}`)).body).isDisabled).toBe(true);
+    const bad = await f.call('PUT', `/v4/workspaces/${f.ws}/people/abc/suspended`);
+    expect(bad.status).toBe(400);
+    expect(obj(obj(bad.body).exception).details).toMatch(/person id "abc"/);
+  });
 });
 
 describe('A.6.6 roles', () => {
@@ -464,6 +603,25 @@ describe('A.6.6 roles', () => {
       userCount: 1,
       capabilities: [expect.objectContaining({ productCode: 'PLATFORM' })],
     });
+    expect(Object.keys(obj(roles[0])).sort()).toEqual(
+      [
+        'policyId',
+        'workspaceId',
+        'productPolicyId',
+        'resourceOperations',
+        'createdAt',
+        'updatedAt',
+        'userCount',
+        'nameLocked',
+        'privilegeLocked',
+        'capabilities',
+        'name',
+        'tag',
+      ].sort(),
+    );
+    expect(Object.keys(obj(arr(obj(roles[0]).capabilities)[0])).sort()).toEqual(
+      ['capabilityId', 'capabilityName', 'capabilityGroup', 'productCode', 'productId'].sort(),
+    );
   });
 
   it('A.6.6 PUT …/roles/{policyId}/people with an int array → role; DELETE …/people/{id} → 204', async () => {
@@ -476,6 +634,7 @@ describe('A.6.6 roles', () => {
     expect(assigned.body).toMatchObject({ policyId, name: 'Viewer', userCount: 1 });
     const removed = await f.call('DELETE', `/v4/authorization/roles/${policyId}/people/${id}`);
     expect(removed.status).toBe(204);
+    expect((await f.call('DELETE', `/iam/v1/authorization/roles/${policyId}/people/x`)).status).toBe(400);
     expect(f.sims.aac.control.state().roles.find((r) => r.policyId === policyId)?.people).toEqual([]);
   });
 
@@ -507,6 +666,19 @@ describe('A.6.7 workspace groups', () => {
       location: expect.any(String),
       etag: expect.any(String),
     });
+    const documented = [
+      'id',
+      'name',
+      'displayName',
+      'workspaceId',
+      'status',
+      'createdAt',
+      'updatedAt',
+      'autoProvisioned',
+      'location',
+      'etag',
+    ];
+    expect(Object.keys(obj(created.body))).toEqual(expect.arrayContaining(documented));
     const list = await f.call('GET', `/v4/workspaces/${f.ws}/groups`);
     expect(list.body).toMatchObject({ groups: [expect.objectContaining({ name: 'Analysts' })], count: 1 });
     expect(obj(list.body).data).toBeUndefined();

@@ -98,10 +98,17 @@ describe('AAC Part D settings', () => {
     );
   });
 
-  it('D#8 include_count_default=true → count without includeCount', async () => {
+  it('D#8 include_count_default=true → count without includeCount (people, workspaces, admins, roles)', async () => {
     expect(obj((await f.call('GET', '/v4/people')).body).count).toBeUndefined();
+    expect(obj((await f.call('GET', '/v4/workspaces')).body).count).toBeUndefined();
     set({ include_count_default: true });
     expect(obj((await f.call('GET', '/v4/people')).body).count).toBe(1);
+    expect(obj((await f.call('GET', '/v4/workspaces')).body).count).toBe(1);
+    expect(obj((await f.call('GET', `/iam/v1/workspaces/${f.ws}/admins`)).body).count).toBe(1);
+    expect(obj((await f.call('GET', '/v4/authorization/roles')).body).count).toBe(3);
+    expect(
+      obj((await f.call('GET', '/v4/people', { query: { includeCount: false } })).body).count,
+    ).toBeUndefined();
   });
 
   it('D#9 invite_response_shape=ids → {data:[N],count}', async () => {
@@ -168,6 +175,11 @@ describe('AAC Part D settings', () => {
     expect(obj((await f.call('GET', `/v4/people/${id}`)).body).peopleworkspaces).toEqual([
       { workspaceId: f.ws, status: 'enabled' },
     ]);
+    await f.call('POST', `/v4/workspaces/${f.ws}/people/suspend`, { json: { personIds: [id] } });
+    const disabled = await f.call('GET', `/v4/workspaces/${f.ws}/people`, { query: { status: 'disabled' } });
+    expect(arr(obj(disabled.body).data).map((p) => obj(p).peopleworkspaces)).toEqual([
+      [{ workspaceId: f.ws, status: 'disabled' }],
+    ]);
   });
 
   it('D#15 email_match=case_sensitive → a different case does not match', async () => {
@@ -220,8 +232,62 @@ describe('AAC Part D settings', () => {
     expect(limited.status).toBe(429);
     expect(Number(limited.headers.get('x-retry-after'))).toBeGreaterThan(0);
     expect(limited.headers.get('retry-after')).toBe(limited.headers.get('x-retry-after'));
-    expect(obj(obj(limited.body).exception).name).toBe('TooManyRequestsException');
+    // A.5 example body: name, message, and details naming the quota, the wait and the per-user limit.
+    expect(limited.body).toEqual({
+      exception: {
+        name: 'TooManyRequestsException',
+        message: 'Too Many Requests',
+        details: `API quota reached for "GET /v4/people". Wait ${limited.headers.get('x-retry-after')} seconds before making a new request. (Max. 2 requests allowed per minute per user.)`,
+      },
+    });
     expect((await f.call('GET', '/v4/workspaces/current')).status).toBe(200);
+  });
+
+  it('D#18 a per-workspace quota: workspace headers only, 429 "per workspace", a named quota, and a new window after a minute', async () => {
+    set({
+      rate_limits: [
+        { path: '/v4/workspaces/*/people/batch', perWorkspacePerMinute: 1, name: 'inviteListOfUsers' },
+      ],
+    });
+    const batch = (email: string) =>
+      f.call('POST', `/v4/workspaces/${f.ws}/people/batch`, { json: { emails: [email] } });
+    const first = await batch('q1@example.com');
+    expect(first.status).toBe(201);
+    expect(first.headers.get('x-rate-limit-workspace-limit')).toBe('1');
+    expect(first.headers.get('x-rate-limit-workspace-remaining')).toBe('0');
+    expect(first.headers.get('x-rate-limit-user-limit')).toBeNull();
+    const reset = Number(first.headers.get('x-rate-limit-workspace-reset'));
+    const limited = await batch('q2@example.com');
+    expect(limited.status).toBe(429);
+    expect(limited.headers.get('retry-after')).toBeNull();
+    expect(Number(limited.headers.get('x-retry-after'))).toBeLessThanOrEqual(60);
+    expect(String(obj(obj(limited.body).exception).details)).toMatch(
+      /^API quota reached for "inviteListOfUsers"\. Wait \d+ seconds .*per minute per workspace\.\)$/,
+    );
+    expect(f.sims.aac.control.state().people.some((p) => p.email === 'q2@example.com')).toBe(false);
+    expect(reset).toBeGreaterThan(Date.now());
+    expect(reset).toBeLessThanOrEqual(Date.now() + 60_000);
+    f.sims.aac.control.advanceClock(60_000);
+    expect((await batch('q2@example.com')).status).toBe(201);
+  });
+
+  it('D#18 rate_limit_standard_retry_after also applies to injected 429 faults', async () => {
+    f.sims.aac.control.addFault({
+      kind: 'status',
+      status: 429,
+      retryAfterSeconds: 9,
+      path: '/v4/people',
+      count: 2,
+    });
+    const plain = await f.call('GET', '/v4/people');
+    expect(plain.headers.get('x-retry-after')).toBe('9');
+    expect(plain.headers.get('retry-after')).toBeNull();
+    set({ rate_limit_standard_retry_after: true });
+    const both = await f.call('GET', '/v4/people');
+    expect(both.headers.get('retry-after')).toBe('9');
+    expect(obj(obj(both.body).exception).details).toMatch(
+      /^API quota reached for "GET \/v4\/people"\. Wait 9 seconds/,
+    );
   });
 
   it('D#19 error_401_body=empty → 401 with no body', async () => {

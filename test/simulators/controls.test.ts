@@ -256,7 +256,7 @@ describe('request log, state and reset', () => {
 });
 
 describe('simulator-specific controls over HTTP', () => {
-  it('AAC: accept an invite, expire access tokens, revoke and issue refresh tokens, seed people', async () => {
+  it('AAC: accept an invite, expire access tokens, revoke and issue refresh tokens, seed people, add assets', async () => {
     const ws = sims.aac.workspaceId;
     await aac('POST', `/v4/workspaces/${ws}/people/batch`, { json: { emails: ['acc@example.com'] } });
     const accepted = await http('POST', `${sims.aac.baseUrl}/__sim/invites/accept`, {
@@ -288,6 +288,13 @@ describe('simulator-specific controls over HTTP', () => {
       json: { count: 50, status: 'active' },
     });
     expect(arr(obj(seeded.body).ids)).toHaveLength(50);
+    const withAssets = await http('POST', `${sims.aac.baseUrl}/__sim/people/1/assets`, {
+      json: { count: 2 },
+    });
+    expect(withAssets.body).toEqual({ personId: 1, workspaceId: ws, assetCount: 2 });
+    expect(
+      (await http('POST', `${sims.aac.baseUrl}/__sim/people/999999/assets`, { json: { count: 1 } })).status,
+    ).toBe(404);
     const clock = await http('POST', `${sims.aac.baseUrl}/__sim/clock/advance`, { json: { ms: 1000 } });
     expect(clock.status).toBe(204);
   });

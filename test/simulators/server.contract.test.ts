@@ -64,6 +64,38 @@ describe('B.2 authentication', () => {
     expect((await f.call('GET', '/v3/users')).status).toBe(401);
   });
 
+  it('B.2 a key whose user has no API access (isApiEnabled=false) → 400 invalid_client', async () => {
+    const form = {
+      grant_type: 'client_credentials',
+      client_id: f.sims.server.clientId,
+      client_secret: f.sims.server.clientSecret,
+    };
+    expect((await http('POST', tokenUrl(), { form })).status).toBe(200);
+    const curator = obj((await f.call('GET', `/v3/users/${f.curatorId}`)).body);
+    const off = await f.call('PUT', `/v3/users/${f.curatorId}`, {
+      json: { ...curator, isApiEnabled: false },
+    });
+    expect(off.status).toBe(200);
+    const refused = await http('POST', tokenUrl(), { form });
+    expect(refused.status).toBe(400);
+    expect(refused.body).toEqual({ error: 'invalid_client', error_description: expect.any(String) });
+  });
+
+  it('B.2 Basic credentials: percent-encoded values are decoded; a malformed encoding is a 400, not a 500', async () => {
+    const key = f.sims.server.control.addApiKey(f.curatorId, 'key with space', 'p%zz');
+    const encoded = await http('POST', tokenUrl(), {
+      form: { grant_type: 'client_credentials' },
+      headers: { authorization: basic('key%20with%20space', key.clientSecret) },
+    });
+    expect(encoded.status).toBe(200);
+    const wrong = await http('POST', tokenUrl(), {
+      form: { grant_type: 'client_credentials' },
+      headers: { authorization: basic('a%zz', 'b%') },
+    });
+    expect(wrong.status).toBe(400);
+    expect(obj(wrong.body).error).toBe('invalid_client');
+  });
+
   it('B.2 a non-Curator key → 403 on users and usergroups', async () => {
     const viewer = await createUser(f, 1);
     const key = f.sims.server.control.addApiKey(String(viewer.id));
@@ -140,6 +172,60 @@ describe('B.4/B.5 users', () => {
     expect(await ids({ createdAfter: cut })).toEqual([c.id]);
     expect((await ids({ createdBefore: cut })).length).toBe(3);
     expect((await f.call('GET', '/v3/users', { query: { createdAfter: 'yesterday' } })).status).toBe(400);
+  });
+
+  it('B.5 POST the CreateUserContract example → a UserView with exactly the documented keys', async () => {
+    const example = {
+      firstName: 'Jane',
+      lastName: 'Doe',
+      email: 'jane.doe@example.com',
+      role: 'Evaluated',
+      defaultWorkerTag: '',
+      canScheduleJobs: false,
+      canPrioritizeJobs: false,
+      canAssignJobs: false,
+      canCreateCollections: false,
+      isApiEnabled: false,
+      defaultCredentialId: '',
+      isActive: true,
+      timeZone: '...',
+      canCreateAndUpdateDcm: false,
+      canShareForExecutionDcm: false,
+      canShareForCollaborationDcm: false,
+      canManageGenericVaultsDcm: false,
+    };
+    const res = await f.call('POST', '/v3/users', { json: example });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject(example);
+    const userViewKeys = [
+      'id',
+      'firstName',
+      'lastName',
+      'email',
+      'role',
+      'defaultWorkerTag',
+      'canScheduleJobs',
+      'canPrioritizeJobs',
+      'canAssignJobs',
+      'canCreateCollections',
+      'isApiEnabled',
+      'defaultCredentialId',
+      'isAccountLocked',
+      'isActive',
+      'lastLoginDateTime',
+      'isValidated',
+      'sharedCredentialIds',
+      'dataConnectionIds',
+      'timeZone',
+      'language',
+      'canCreateAndUpdateDcm',
+      'canShareForExecutionDcm',
+      'canShareForCollaborationDcm',
+      'canManageGenericVaultsDcm',
+    ];
+    expect(Object.keys(obj(res.body)).sort()).toEqual(userViewKeys.sort());
+    const full = await f.call('GET', '/v3/users', { query: { view: 'Full', email: example.email } });
+    expect(Object.keys(obj(arr(full.body)[0])).sort()).toEqual(userViewKeys.sort());
   });
 
   it('B.5 POST /v3/users → UserView with defaults (role Evaluated, booleans false) and a 24-hex id', async () => {
@@ -259,6 +345,21 @@ describe('B.4/B.5 users', () => {
 });
 
 describe('B.6 usergroups', () => {
+  it('B.6 an Evaluated user in a Curator usergroup is a Curator at runtime; a Viewer is not', async () => {
+    const [evaluated, viewer] = f.sims.server.control.seedUsers([
+      { ...newUser(1), role: 'Evaluated' },
+      { ...newUser(2), role: 'Viewer' },
+    ]);
+    const gid = await createGroup(f, 'Admins', 'Curator');
+    await f.call('POST', `/v3/usergroups/${gid}/users`, { json: [evaluated, viewer] });
+    const as = (userId: string | undefined) =>
+      f.call('GET', '/v3/usergroups', { token: f.sims.server.control.issueAccessToken(userId) });
+    expect((await as(evaluated)).status).toBe(200);
+    expect((await as(viewer)).status).toBe(403);
+    await f.call('DELETE', `/v3/usergroups/${gid}/users/${String(evaluated)}`);
+    expect((await as(evaluated)).status).toBe(403);
+  });
+
   it('B.6 POST → the id as a JSON string (form-encoded body accepted); GET list → reduced [{id,name,role}]', async () => {
     const res = await f.call('POST', '/v3/usergroups', { form: { name: 'Accounting', role: 'Artisan' } });
     expect(res.status).toBe(200);

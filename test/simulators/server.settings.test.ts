@@ -89,6 +89,14 @@ describe('Server Part D settings', () => {
       10,
     );
     expect(arr((await f.call('GET', '/v3/users', { query: { pageSize: 500 } })).body)).toHaveLength(31);
+    for (let i = 0; i < 3; i++) await createGroup(f, `G${i}`);
+    expect(
+      arr((await f.call('GET', '/v3/usergroups', { query: { page: 2, pageSize: 2 } })).body),
+    ).toHaveLength(1);
+    set({ pagination: 'none' });
+    expect(
+      arr((await f.call('GET', '/v3/usergroups', { query: { page: 2, pageSize: 2 } })).body),
+    ).toHaveLength(3);
   });
 
   it('D#26 create_status_code=201', async () => {
@@ -96,8 +104,14 @@ describe('Server Part D settings', () => {
     expect((await f.call('POST', '/v3/users', { json: newUser(1) })).status).toBe(201);
   });
 
-  it('D#27 duplicate_email=allow creates a second user with the same email', async () => {
-    await createUser(f, 1);
+  it('D#27 duplicate_email: reject refuses a PUT to a taken email; allow creates a second user with it', async () => {
+    const first = await createUser(f, 1);
+    const second = await createUser(f, 2);
+    const taken = await f.call('PUT', `/v3/users/${String(second.id)}`, {
+      json: { ...second, email: String(first.email).toUpperCase() },
+    });
+    expect(taken.status).toBe(400);
+    expect(obj(taken.body).message).toMatch(/already exists/);
     set({ duplicate_email: 'allow' });
     expect((await f.call('POST', '/v3/users', { json: newUser(1) })).status).toBe(200);
     expect(arr((await f.call('GET', '/v3/users', { query: { email: newUser(1).email } })).body)).toHaveLength(
@@ -113,11 +127,16 @@ describe('Server Part D settings', () => {
     expect(res.body).toMatchObject({ firstName: user.firstName, lastName: 'Changed', email: user.email });
   });
 
-  it('D#29 delete_user_with_assets_or_groups=409', async () => {
+  it('D#29 delete_user_with_assets_or_groups=409 (assets and group membership alike)', async () => {
     const id = String((await createUser(f, 1)).id);
     f.sims.server.control.addAssets(id, { collections: 1 });
     set({ delete_user_with_assets_or_groups: 409 });
     expect((await f.call('DELETE', `/v3/users/${id}`)).status).toBe(409);
+    const member = String((await createUser(f, 2)).id);
+    await f.call('POST', `/v3/usergroups/${await createGroup(f, 'G')}/users`, { json: [member] });
+    const inGroup = await f.call('DELETE', `/v3/users/${member}`);
+    expect(inGroup.status).toBe(409);
+    expect(obj(inGroup.body).message).toMatch(/group/);
   });
 
   it('D#30 auth_mode: saml refuses passwordReset; windows also refuses POST /v3/users', async () => {
@@ -128,6 +147,18 @@ describe('Server Part D settings', () => {
     expect((await f.call('POST', '/v3/users', { json: newUser(2) })).status).toBe(200);
     set({ auth_mode: 'windows' });
     expect((await f.call('POST', '/v3/users', { json: newUser(3) })).status).toBe(400);
+    expect((await f.call('POST', `/v3/users/${id}/passwordReset`)).status).toBe(400);
+    // UpdateUserContract: lastName is "required on non windows authentication type" (B.5).
+    const user = obj((await f.call('GET', `/v3/users/${id}`)).body);
+    const { firstName: _first, lastName: _last, ...withoutNames } = user;
+    expect((await f.call('PUT', `/v3/users/${id}`, { json: withoutNames })).status).toBe(200);
+    set({ auth_mode: 'builtin' });
+    const refused = await f.call('PUT', `/v3/users/${id}`, { json: withoutNames });
+    expect(refused.status).toBe(400);
+    expect(Object.keys(obj(obj(refused.body).modelState)).sort()).toEqual([
+      'contract.FirstName',
+      'contract.LastName',
+    ]);
   });
 
   it('D#31 non_curator_status=401', async () => {

@@ -13,7 +13,7 @@ describe('standalone simulators (main.ts)', () => {
         SIM_SERVER_PORT: '0',
         SIM_AAC_CLIENT_ID: 'env-client',
         SIM_AAC_REFRESH_TOKEN: 'env-refresh-secret',
-        SIM_AAC_WORKSPACE_ID: '777',
+        SIM_AAC_WORKSPACE_ID: '1234567', // above the port range: must not be parsed as a port
         SIM_SERVER_CLIENT_ID: 'env-key',
         SIM_SERVER_CLIENT_SECRET: 'env-secret-value',
       },
@@ -43,7 +43,7 @@ describe('standalone simulators (main.ts)', () => {
       const current = await http('GET', `${urls.aac}/v4/workspaces/current`, {
         token: String(obj(grant.body).access_token),
       });
-      expect(obj(current.body).id).toBe(777);
+      expect(obj(current.body).id).toBe(1234567);
       const token = await http('POST', `${urls.server}/oauth2/token`, {
         form: { grant_type: 'client_credentials', client_id: 'env-key', client_secret: 'env-secret-value' },
       });

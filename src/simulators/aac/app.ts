@@ -12,6 +12,7 @@ import {
   rateLimit,
   requestIdHeader,
   routeNotFound,
+  sendTooManyRequests,
   surfaceGate,
   tokenOf,
 } from './middleware.js';
@@ -67,23 +68,11 @@ export function createAacSimulatorApp(config: AacSimulatorConfig): AacSimulatorA
   app.use(requestLogMiddleware(simulator.log, simulator.clock));
   app.use('/__sim', createAacControlRouter(control));
   app.use(
-    faultMiddleware(simulator.faults, (res, status, retryAfterSeconds) => {
-      if (status === 429) res.setHeader('x-retry-after', String(retryAfterSeconds));
-      const name =
-        status === 429
-          ? 'TooManyRequestsException'
-          : status === 503
-            ? 'ServiceUnavailableException'
-            : 'InternalServerError';
-      res
-        .status(status)
-        .json(
-          aacErrorBody(
-            name,
-            status === 429 ? 'Too Many Requests' : 'Simulated failure',
-            'injected by the simulator',
-          ),
-        );
+    faultMiddleware(simulator.faults, (req, res, status, retryAfterSeconds) => {
+      if (status === 429)
+        return sendTooManyRequests(res, simulator, retryAfterSeconds, `${req.method} ${req.path}`);
+      const name = status === 503 ? 'ServiceUnavailableException' : 'InternalServerError';
+      res.status(status).json(aacErrorBody(name, 'Simulated failure', 'injected by the simulator'));
     }),
   );
   app.use(tokenEndpoint(simulator));

@@ -10,6 +10,10 @@ const inviteeSchema = z.union([
 ]);
 const workspaceSchema = z.object({ workspaceId: z.number().int().optional() });
 const revokeSchema = z.object({ refreshToken: z.string().min(1) });
+const assetsSchema = z.object({
+  count: z.number().int().min(0),
+  workspaceId: z.number().int().optional(),
+});
 const seedSchema = z.object({
   emails: z.array(z.string()).optional(),
   count: z.number().int().min(1).max(200_000).optional(),
@@ -35,6 +39,10 @@ export function createAacControlRouter(control: AacControl): Router {
     router.post('/tokens/access-token', (req, res) => {
       const { workspaceId } = workspaceSchema.parse(req.body ?? {});
       res.status(201).json({ accessToken: control.issueAccessToken(workspaceId) });
+    });
+    router.post('/people/:personId/assets', (req, res) => {
+      const { count, workspaceId } = assetsSchema.parse(req.body);
+      res.json(control.addAssets(Number(req.params.personId), count, workspaceId));
     });
     router.post('/people/seed', (req, res) => {
       const body = seedSchema.parse(req.body);

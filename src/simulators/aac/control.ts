@@ -67,6 +67,19 @@ export class AacControl extends BaseControl<AacSettings, AacSimulator> {
     return { personId, workspaceId, status: presentStatus(membership.status, this.sim.settings) };
   }
 
+  /** Gives a member flows/datasets in a workspace, so the transfer endpoint (A.6.5) has something to move. */
+  addAssets(
+    personId: number,
+    count: number,
+    workspaceId: number = this.sim.config.workspaceId,
+  ): { personId: number; workspaceId: number; assetCount: number } {
+    const membership = this.sim.runtime.store.membership(workspaceId, personId);
+    if (!membership)
+      throw new ControlError(404, `person ${personId} is not a member of workspace ${workspaceId}`);
+    membership.assetCount += count;
+    return { personId, workspaceId, assetCount: membership.assetCount };
+  }
+
   /** Every access token issued so far is expired from now on; returns how many were live. */
   expireAccessTokens(): number {
     return this.sim.runtime.tokens.expireAccessTokens();

@@ -124,19 +124,40 @@ export function rateLimit(sim: AacSimulator) {
       res,
     );
     if (!decision || decision.allowed) return next();
-    res.setHeader('x-retry-after', String(decision.retryAfterSeconds));
-    if (sim.settings.rate_limit_standard_retry_after)
-      res.setHeader('Retry-After', String(decision.retryAfterSeconds));
-    sendAacError(
+    sendTooManyRequests(
       res,
-      new AacError(
-        429,
-        'TooManyRequestsException',
-        'Too Many Requests',
-        `API quota reached for "${decision.quotaName}". Wait ${decision.retryAfterSeconds} seconds before making a new request. (Max. ${decision.limit} requests allowed per minute.)`,
-      ),
+      sim,
+      decision.retryAfterSeconds,
+      decision.quotaName,
+      `(Max. ${decision.limit} requests allowed per minute per ${decision.scope}.)`,
     );
   };
+}
+
+/**
+ * A.5: a 429 as the spec's example shows it: `x-retry-after` in seconds (plus the standard `Retry-After` when Part D
+ * #18's `rate_limit_standard_retry_after` is on) and a `TooManyRequestsException` whose details name the quota and
+ * the wait. Used by the quotas and by injected 429 faults alike.
+ */
+export function sendTooManyRequests(
+  res: Response,
+  sim: AacSimulator,
+  retryAfterSeconds: number,
+  quotaName: string,
+  maxText?: string,
+): void {
+  res.setHeader('x-retry-after', String(retryAfterSeconds));
+  if (sim.settings.rate_limit_standard_retry_after) res.setHeader('Retry-After', String(retryAfterSeconds));
+  const wait = `Wait ${retryAfterSeconds} seconds before making a new request.`;
+  sendAacError(
+    res,
+    new AacError(
+      429,
+      'TooManyRequestsException',
+      'Too Many Requests',
+      `API quota reached for "${quotaName}". ${wait}${maxText ? ` ${maxText}` : ''}`,
+    ),
+  );
 }
 
 /** Resolves `{ws}` (a number, or `current`) and enforces workspace scoping: a token acts only on its own workspace. */

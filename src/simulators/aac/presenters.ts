@@ -87,6 +87,9 @@ export function presentPerson(
     lastLoginTime: person.lastLoginTime,
     agreementAcceptedAt: null,
     deleted_at: null,
+    // Not in the contract's recommended payload, but columns of the real December 2025 export (A.6.3, CLIENT S8).
+    exportStatusUpdatedAt: null,
+    lastDeletedTenantAt: null,
     gid: person.gid,
     createdAt: person.createdAt,
     updatedAt: person.updatedAt,

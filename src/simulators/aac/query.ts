@@ -39,6 +39,37 @@ export function queryInt(query: Query, name: string, min: number): number | unde
   return parsed;
 }
 
+/** A numeric path segment (person id, policy id); anything else is 400 ValidationFailed. */
+export function intParam(raw: unknown, what: string): number {
+  const id = typeof raw === 'string' && /^\d+$/.test(raw) ? Number(raw) : NaN;
+  if (!Number.isSafeInteger(id)) throw AacError.validation(`${what} "${String(raw)}" is not a number`);
+  return id;
+}
+
+/**
+ * A.3 `fields=a;b`: the response objects keep only the named top-level fields (semicolon-separated as in the spec;
+ * commas are accepted too). Unknown names are ignored. Undefined when the parameter is absent or empty.
+ */
+export function fieldsParam(query: Query): string[] | undefined {
+  const raw = queryString(query, 'fields');
+  if (raw === undefined) return undefined;
+  const fields = raw
+    .split(/[;,]/)
+    .map((field) => field.trim())
+    .filter((field) => field !== '');
+  return fields.length > 0 ? fields : undefined;
+}
+
+export function project<T extends Record<string, unknown>>(
+  body: T,
+  fields: string[] | undefined,
+): Record<string, unknown> {
+  if (!fields) return body;
+  const picked: Record<string, unknown> = {};
+  for (const field of fields) if (Object.hasOwn(body, field)) picked[field] = body[field];
+  return picked;
+}
+
 export function toIntIds(values: unknown[], what: string): number[] {
   return values.map((value) => {
     const id = typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value;

@@ -16,6 +16,8 @@ export interface RateDecision {
   retryAfterSeconds: number;
   quotaName: string;
   limit: number;
+  /** which quota was exceeded (the 429 details say "per user" or "per workspace") */
+  scope: 'user' | 'workspace';
 }
 
 export class RateLimiter {
@@ -62,12 +64,21 @@ export class RateLimiter {
         denied = {
           allowed: false,
           retryAfterSeconds: Math.max(1, Math.ceil((resetAt - nowMs) / 1000)),
-          quotaName: `${method} ${rule.path}`,
+          quotaName: rule.name ?? `${method} ${rule.path}`,
           limit: scope.limit,
+          scope: scope.kind,
         };
       }
     }
-    return denied ?? { allowed: true, retryAfterSeconds: 0, quotaName: rule.path, limit: 0 };
+    return (
+      denied ?? {
+        allowed: true,
+        retryAfterSeconds: 0,
+        quotaName: rule.name ?? rule.path,
+        limit: 0,
+        scope: 'user',
+      }
+    );
   }
 
   private window(key: string, nowMs: number): Window {

@@ -7,6 +7,8 @@ const rateLimitRuleSchema = z.object({
   method: z.string().optional(),
   /** route pattern, e.g. `/v4/workspaces/*\/people/batch` (see shared/path-pattern.ts) */
   path: z.string().min(1),
+  /** quota name in the 429 details (the spec's example says `runJobGroup`); default `METHOD path-pattern` */
+  name: z.string().min(1).optional(),
   /** quota per token subject per minute; omitted = no per-user quota */
   perUserPerMinute: z.number().int().min(1).optional(),
   /** quota per workspace per minute; omitted = no per-workspace quota */

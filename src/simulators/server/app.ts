@@ -47,7 +47,7 @@ export function createServerSimulatorApp(config: ServerSimulatorConfig): ServerS
   app.use(requestLogMiddleware(simulator.log, simulator.clock));
   app.use('/__sim', createServerControlRouter(control));
   app.use(
-    faultMiddleware(simulator.faults, (res, status, retryAfterSeconds) => {
+    faultMiddleware(simulator.faults, (_req, res, status, retryAfterSeconds) => {
       if (status === 429) res.setHeader('Retry-After', String(retryAfterSeconds));
       res.status(status).json({ message: status === 429 ? 'Too many requests.' : 'An error has occurred.' });
     }),

@@ -57,14 +57,19 @@ export class ServerControl extends BaseControl<ServerSettings, ServerSimulator> 
     return this.sim.runtime.tokens.expireAll();
   }
 
-  /** An API key + secret for an existing user (e.g. a non-Curator, for Part D #31). */
+  /**
+   * An API key + secret for an existing user (e.g. a non-Curator, for Part D #31). Keys exist only for users with API
+   * access (B.2), so this also sets the user's `isApiEnabled`.
+   */
   addApiKey(
     userId: string,
     clientId = `sim-key-${hexId().slice(0, 8)}`,
     clientSecret = randomBytes(16).toString('hex'),
   ): { clientId: string; clientSecret: string } {
     const { store } = this.sim.runtime;
-    if (!store.users.has(userId)) throw new ControlError(404, `no user ${userId}`);
+    const user = store.users.get(userId);
+    if (!user) throw new ControlError(404, `no user ${userId}`);
+    user.isApiEnabled = true;
     store.credentials.set(clientId, { secret: clientSecret, userId });
     return { clientId, clientSecret };
   }

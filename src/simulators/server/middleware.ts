@@ -39,11 +39,19 @@ export function tokenOf(res: Response): ServerTokenRecord {
   return token as ServerTokenRecord;
 }
 
-/** "Only Curators can use this API endpoint." (B.2); the status is Part D #31. */
+/**
+ * "Only Curators can use this API endpoint." (B.2); the status is Part D #31. A user whose own role is `Evaluated`
+ * gets the highest role of their usergroups (B.6, "evaluated at runtime"), so a Curator group makes them a Curator.
+ */
 export function curatorOnly(sim: ServerSimulator) {
   return (_req: Request, res: Response, next: NextFunction): void => {
-    const user = sim.runtime.store.users.get(tokenOf(res).userId);
-    if (!user || user.role !== 'Curator' || !user.isActive) {
+    const { store } = sim.runtime;
+    const user = store.users.get(tokenOf(res).userId);
+    const isCurator =
+      user?.role === 'Curator' ||
+      (user?.role === 'Evaluated' &&
+        [...(store.groupsOfUser.get(user.id) ?? [])].some((id) => store.groups.get(id)?.role === 'Curator'));
+    if (!user || !isCurator || !user.isActive) {
       return next(
         new ServerError(sim.settings.non_curator_status, 'Only Curators can use this API endpoint.'),
       );

@@ -78,14 +78,20 @@ function readValue(kind: FieldKind, raw: unknown, strictRoles: boolean): { value
 export function readUserContract(
   body: unknown,
   mode: 'create' | 'update',
-  options: { requireAll: boolean; strictRoles: boolean },
+  options: { requireAll: boolean; strictRoles: boolean; windowsAuth?: boolean },
 ): Partial<UserFields> {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     throw ServerError.invalid({ contract: ['A user contract object is required.'] });
   }
   const input = body as Record<string, unknown>;
-  const required =
-    mode === 'create' ? CREATE_REQUIRED : options.requireAll ? UPDATE_REQUIRED : new Set<keyof UserFields>();
+  const required = new Set<keyof UserFields>(
+    mode === 'create' ? CREATE_REQUIRED : options.requireAll ? UPDATE_REQUIRED : [],
+  );
+  // UpdateUserContract: firstName/lastName are "required on non windows authentication type" (B.5).
+  if (mode === 'update' && options.windowsAuth) {
+    required.delete('firstName');
+    required.delete('lastName');
+  }
   const modelState: Record<string, string[]> = {};
   const result: Record<string, unknown> = {};
   for (const [name, kind] of FIELDS) {
@@ -97,7 +103,10 @@ export function readUserContract(
     }
     const { value, error } = readValue(kind, raw, options.strictRoles);
     if (error === 'required') {
-      if (required.has(name) || mode === 'update')
+      // An empty name on a Windows-auth update is a value like any other (the names come from AD there).
+      if (mode === 'update' && options.windowsAuth && kind === 'required-text' && typeof raw === 'string')
+        result[name] = raw;
+      else if (required.has(name) || mode === 'update')
         modelState[key] = [`The ${pascal(name)} field is required.`];
     } else if (error) modelState[key] = [error];
     else result[name] = value;

@@ -57,7 +57,7 @@ interface ActiveFault extends FaultView {
 }
 
 /** Sends the simulator-specific body and retry header for an injected status. */
-export type FaultResponder = (res: Response, status: number, retryAfterSeconds: number) => void;
+export type FaultResponder = (req: Request, res: Response, status: number, retryAfterSeconds: number) => void;
 
 export class FaultInjector {
   private faults: ActiveFault[] = [];
@@ -125,7 +125,7 @@ export function faultMiddleware(injector: FaultInjector, respond: FaultResponder
       if (!fault) return next();
       switch (fault.kind) {
         case 'status':
-          return respond(res, fault.status, fault.retryAfterSeconds);
+          return respond(req, res, fault.status, fault.retryAfterSeconds);
         case 'drop':
           req.socket.destroy();
           return;

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { parseBody } from '../body.js';
 import { AacError } from '../errors.js';
 import { workspaceParam } from '../middleware.js';
+import { intParam } from '../query.js';
 import type { AacSettings } from '../settings.js';
 import type { AacSimulator } from '../simulator.js';
 
@@ -70,15 +71,14 @@ export function mountMembershipRoutes(shared: Router, v4Only: Router, sim: AacSi
   // spec's suspendUser (single person); body shape unknown, so it is ignored.
   v4Only.put('/workspaces/:ws/people/:personId/suspended', (req, res) => {
     const workspaceId = workspaceParam(req, res);
-    const personId = Number(req.params.personId);
+    const personId = intParam(req.params.personId, 'person id');
     sim.runtime.people.setSuspended(workspaceId, [personId], true);
     res.json({ id: personId, suspended: true });
   });
 
   shared.delete('/workspaces/:ws/people/:personId', (req, res) => {
     const workspaceId = workspaceParam(req, res);
-    const personId = Number(req.params.personId);
-    if (!Number.isInteger(personId)) throw AacError.validation('person id must be a number');
+    const personId = intParam(req.params.personId, 'person id');
     sim.runtime.people.removeMember(workspaceId, personId);
     // Part D #16
     if (sim.settings.delete_member_status === 200) res.status(200).json([{ id: personId }]);

@@ -4,14 +4,11 @@ import { AacError } from '../errors.js';
 import { tokenOf, workspaceParam } from '../middleware.js';
 import { selectMembers } from '../people-query.js';
 import { presentPerson } from '../presenters.js';
-import { queryBool, readPage, slicePage, wantsCount } from '../query.js';
+import { fieldsParam, intParam, project, queryBool, readPage, slicePage, wantsCount } from '../query.js';
 import type { AacSimulator } from '../simulator.js';
 
 function personIdParam(req: Request): number {
-  const id = Number(req.params.personId);
-  if (!Number.isInteger(id))
-    throw AacError.validation(`person id "${String(req.params.personId)}" is not a number`);
-  return id;
+  return intParam(req.params.personId, 'person id');
 }
 
 export function mountPeopleRoutes(shared: Router, v4Only: Router, sim: AacSimulator): void {
@@ -20,8 +17,9 @@ export function mountPeopleRoutes(shared: Router, v4Only: Router, sim: AacSimula
     const settings = sim.settings;
     const rows = selectMembers(store, workspaceId, req.query, settings);
     const includePrivileges = queryBool(req.query, 'includePrivileges') ?? false;
+    const fields = fieldsParam(req.query);
     const data = slicePage(rows, readPage(req.query, settings)).map((row) =>
-      presentPerson(row.person, row.membership, store, settings, { includePrivileges }),
+      project(presentPerson(row.person, row.membership, store, settings, { includePrivileges }), fields),
     );
     res.json(wantsCount(req.query, settings) ? { data, count: rows.length } : { data });
   };
@@ -34,7 +32,12 @@ export function mountPeopleRoutes(shared: Router, v4Only: Router, sim: AacSimula
     // People outside the token's workspace are invisible to it.
     if (!person || !membership) throw AacError.notFound(`person ${personId} does not exist`);
     const includePrivileges = queryBool(req.query, 'includePrivileges') ?? false;
-    res.json(presentPerson(person, membership, store, sim.settings, { includePrivileges }));
+    res.json(
+      project(
+        presentPerson(person, membership, store, sim.settings, { includePrivileges }),
+        fieldsParam(req.query),
+      ),
+    );
   };
 
   v4Only.get('/people', (req, res) => list(req, res, tokenOf(res).workspaceId));

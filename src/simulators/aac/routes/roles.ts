@@ -3,7 +3,7 @@ import type { Router } from 'express';
 import { z } from 'zod';
 import { tokenOf } from '../middleware.js';
 import { presentRole } from '../presenters.js';
-import { readPage, slicePage, wantsCount } from '../query.js';
+import { intParam, readPage, slicePage, wantsCount } from '../query.js';
 import type { AacSimulator } from '../simulator.js';
 import { AacError } from '../errors.js';
 import { parseBody } from '../body.js';
@@ -11,9 +11,7 @@ import { parseBody } from '../body.js';
 const personIdArraySchema = z.array(z.number().int());
 
 function policyIdParam(raw: string | undefined): number {
-  const id = Number(raw);
-  if (!Number.isInteger(id)) throw AacError.validation(`policy id "${raw}" is not a number`);
-  return id;
+  return intParam(raw, 'policy id');
 }
 
 export function mountRoleRoutes(shared: Router, v4Only: Router, sim: AacSimulator): void {
@@ -42,7 +40,7 @@ export function mountRoleRoutes(shared: Router, v4Only: Router, sim: AacSimulato
     sim.runtime.roles.unassign(
       tokenOf(res).workspaceId,
       policyIdParam(req.params.policyId),
-      Number(req.params.personId),
+      intParam(req.params.personId, 'person id'),
     );
     res.status(204).end();
   });

@@ -18,6 +18,18 @@ class TokenError extends Error {
   }
 }
 
+/**
+ * RFC 6749 §2.3.1 percent-encodes id and secret before Base64; most clients send them raw. A value that is not valid
+ * percent-encoding (e.g. a lone `%`) is taken as-is instead of failing the request with a 500.
+ */
+function percentDecode(value: string): string {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value;
+  }
+}
+
 function fromBasicHeader(header: string | undefined): ClientCredentials | undefined {
   const match = /^Basic\s+(\S+)$/i.exec(header ?? '');
   if (!match?.[1]) return undefined;
@@ -25,8 +37,8 @@ function fromBasicHeader(header: string | undefined): ClientCredentials | undefi
   const colon = decoded.indexOf(':');
   if (colon < 0) return undefined;
   return {
-    clientId: decodeURIComponent(decoded.slice(0, colon)),
-    clientSecret: decodeURIComponent(decoded.slice(colon + 1)),
+    clientId: percentDecode(decoded.slice(0, colon)),
+    clientSecret: percentDecode(decoded.slice(colon + 1)),
   };
 }
 
@@ -63,6 +75,9 @@ export function tokenRouter(sim: ServerSimulator): Router {
       const stored = sim.runtime.store.credentials.get(credentials.clientId);
       if (!stored || !secretsEqual(credentials.clientSecret, stored.secret))
         throw new TokenError('invalid_client', 'The client credentials are invalid.');
+      // B.2: "An admin must first enable API Access for that user" (Admin → Users → API Access = Yes).
+      if (sim.runtime.store.users.get(stored.userId)?.isApiEnabled !== true)
+        throw new TokenError('invalid_client', 'API access is not enabled for this user.');
       res.setHeader('Cache-Control', 'no-store');
       res.json(sim.runtime.tokens.issue(stored.userId, credentials.clientId));
     } catch (error) {

@@ -48,6 +48,7 @@ export function usersRouter(sim: ServerSimulator): Router {
     const fields = readUserContract(req.body, 'update', {
       requireAll: sim.settings.put_requires_all_fields,
       strictRoles: sim.settings.role_enum_strict,
+      windowsAuth: sim.settings.auth_mode === 'windows',
     });
     res.json(presentUserFull(sim.runtime.store.replaceUser(id, fields)));
   });
