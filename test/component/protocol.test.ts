@@ -86,6 +86,10 @@ describe.each(databaseKinds())('SCIM protocol over HTTP (%s)', (kind) => {
       expectScimError(await app.auth.get('/Widgets'), 404);
       expectScimError(await app.auth.post('/Bulk').send({}), 501);
     });
+    it('a path with malformed percent-encoding → 400, not 500 (catalog RE-14)', async () => {
+      expectScimError(await app.auth.get('/Users/%ZZ'), 400);
+      expectScimError(await app.auth.delete('/Groups/%E0%A4%A'), 400);
+    });
     it.each(['userName', 'userName eq', 'userName xx "a"', '(userName eq "a"', 'emails[type eq "work"'])('bad filter %j → 400 invalidFilter', async (filter) => {
       expectScimError(await app.auth.get('/Users').query({ filter }), 400, 'invalidFilter');
     });
