@@ -161,10 +161,14 @@ export function scimRouter(deps: ScimRouterDeps): Router {
   return router;
 }
 
-/** Discovery (RFC 7644 §4): served without a token, as IdP setup wizards probe them first. */
+/**
+ * Discovery (RFC 7644 §4): served without a token, as IdP setup wizards probe them first. Every one of them ignores
+ * paging and answers a `filter` with 403 (catalog D-06), the single documents included.
+ */
 export function discoveryRouter(deps: Pick<ScimRouterDeps, 'maxResults' | 'maxPayloadBytes'>): Router {
   const router = Router({ caseSensitive: false });
   router.get('/ServiceProviderConfig', (req, res) => {
+    assertNoDiscoveryFilter(req.query);
     sendScim(
       res,
       200,
@@ -177,6 +181,7 @@ export function discoveryRouter(deps: Pick<ScimRouterDeps, 'maxResults' | 'maxPa
     sendScim(res, 200, listResponse(all, all.length));
   });
   router.get('/ResourceTypes/:id', (req, res) => {
+    assertNoDiscoveryFilter(req.query);
     const found = resourceTypeById(req.ctx.baseUrl, req.params.id);
     if (!found) throw new ScimError(404, undefined, `Resource type ${req.params.id} not found.`);
     sendScim(res, 200, found);
@@ -187,6 +192,7 @@ export function discoveryRouter(deps: Pick<ScimRouterDeps, 'maxResults' | 'maxPa
     sendScim(res, 200, listResponse(all, all.length));
   });
   router.get('/Schemas/:id', (req, res) => {
+    assertNoDiscoveryFilter(req.query);
     const found = schemaById(req.ctx.baseUrl, req.params.id);
     if (!found) throw new ScimError(404, undefined, `Schema ${req.params.id} not found.`);
     sendScim(res, 200, found);

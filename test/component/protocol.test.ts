@@ -66,6 +66,13 @@ describe.each(databaseKinds())('SCIM protocol over HTTP (%s)', (kind) => {
       await app.http.get(`${SCIM}/Schemas/urn:ietf:params:scim:schemas:core:2.0:User`).expect(200);
       expectScimError(await app.http.get(`${SCIM}/Schemas/urn:nope`), 404);
     });
+    it.each(['/ServiceProviderConfig', '/ResourceTypes', '/ResourceTypes/User', '/Schemas', '/Schemas/urn:ietf:params:scim:schemas:core:2.0:User'])(
+      '%s refuses a filter with 403 and ignores paging (catalog D-06, RFC 7644 §4)',
+      async (path) => {
+        expectScimError(await app.http.get(`${SCIM}${path}`).query({ filter: 'id eq "x"' }), 403);
+        await app.http.get(`${SCIM}${path}`).query({ startIndex: 1, count: 10 }).expect(200);
+      },
+    );
   });
 
   describe('errors are SCIM errors (RFC 7644 §3.12)', () => {
