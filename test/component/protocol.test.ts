@@ -97,6 +97,20 @@ describe.each(databaseKinds())('SCIM protocol over HTTP (%s)', (kind) => {
       expectScimError(await app.auth.get('/Users/%ZZ'), 400);
       expectScimError(await app.auth.delete('/Groups/%E0%A4%A'), 400);
     });
+    it('a known path with a method it does not serve → 405 with Allow (catalog RE-12)', async () => {
+      for (const [call, allow] of [
+        [app.auth.patch('/Users').send({ schemas: [PATCH_SCHEMA], Operations: [{ op: 'remove', path: 'title' }] }), 'GET, POST'],
+        [app.auth.delete('/Groups'), 'GET, POST'],
+        [app.auth.post(`/Users/${ids[0]}`).send({}), 'GET, PUT, PATCH, DELETE'],
+        [app.http.post(`${SCIM}/Schemas`), 'GET'],
+      ] as const) {
+        const res = await call;
+        expectScimError(res, 405);
+        expect(res.headers.allow).toBe(allow);
+      }
+      // authentication still comes first on the protected paths
+      expectScimError(await app.http.patch(`${SCIM}/Users`), 401);
+    });
     it.each(['userName', 'userName eq', 'userName xx "a"', '(userName eq "a"', 'emails[type eq "work"'])('bad filter %j → 400 invalidFilter', async (filter) => {
       expectScimError(await app.auth.get('/Users').query({ filter }), 400, 'invalidFilter');
     });
