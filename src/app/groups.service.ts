@@ -163,11 +163,10 @@ export class GroupsService {
       versionPrecondition(ifMatch, before.version);
       const { doc, delta } = compute(before.data);
       const stored = await this.write(ctx, method, 200, id, async (tx) => {
+        if (jsonEqual(doc, before.data)) return this.changeMembersOnly(tx, id, delta);
         let updated: StoredGroup | null;
         try {
-          updated = jsonEqual(doc, before.data)
-            ? await this.repo.touch(tx, id)
-            : await this.repo.updateIfVersion(tx, id, before.version, recordInput(doc));
+          updated = await this.repo.updateIfVersion(tx, id, before.version, recordInput(doc));
         } catch (err) {
           if (isUniqueViolation(err)) throw conflict(String(doc.displayName));
           throw err;
@@ -185,6 +184,26 @@ export class GroupsService {
       );
       return stored.group;
     }
+  }
+
+  /**
+   * A change that leaves the attributes as they are. Concurrent member changes must not conflict, so there is no
+   * version check; the version (and lastModified) moves only when a membership or a member's display really
+   * changed: adding a present member or removing an absent one "SHALL NOT change the modify timestamp"
+   * (RFC 7644 §3.5.2.1, catalog OG-09, RX-03, RM-02).
+   */
+  private async changeMembersOnly(
+    tx: Tx,
+    id: string,
+    delta: MemberDelta,
+  ): Promise<{ group: StoredGroup; added: string[]; removed: string[] } | null> {
+    const current = await this.repo.get(id, tx);
+    if (!current) return null;
+    const redisplayed = await this.repo.displaysDiffer(tx, id, delta.displays);
+    const change = await this.applyDelta(tx, id, delta);
+    const changed = redisplayed || change.added.length + change.removed.length > 0;
+    const group = changed ? await this.repo.touch(tx, id) : current;
+    return group ? { group, ...change } : null;
   }
 
   private async applyDelta(tx: Tx, groupId: string, delta: MemberDelta): Promise<{ added: string[]; removed: string[] }> {

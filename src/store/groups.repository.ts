@@ -159,6 +159,18 @@ export class GroupsRepository {
     return added;
   }
 
+  /** Whether a present member would get a `display` other than its stored one (a change of the group). */
+  async displaysDiffer(tx: Tx, groupId: string, displays: Record<string, string> = {}): Promise<boolean> {
+    for (const part of chunks(Object.keys(displays))) {
+      const rows = await tx.groupMember.findMany({
+        where: { groupId, userId: { in: part } },
+        select: { userId: true, display: true },
+      });
+      if (rows.some((r) => r.display !== displays[r.userId])) return true;
+    }
+    return false;
+  }
+
   /** Removes members; returns the user ids that were members. */
   async removeMembers(tx: Tx, groupId: string, userIds: string[]): Promise<string[]> {
     const removed: string[] = [];

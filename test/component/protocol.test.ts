@@ -224,6 +224,28 @@ describe.each(databaseKinds())('SCIM protocol over HTTP (%s)', (kind) => {
     });
   });
 
+  it('a PATCH or PUT that changes nothing keeps version and lastModified (RFC 7644 §3.5.2.1, catalog RX-03, RM-02)', async () => {
+    const got = await app.auth.get(`/Users/${ids[9]}`).expect(200);
+    const email = got.body.emails[0] as Record<string, unknown>;
+    const noop = await app.auth
+      .patch(`/Users/${ids[9]}`)
+      .send({ schemas: [PATCH_SCHEMA], Operations: [{ op: 'add', path: 'emails', value: [email] }, { op: 'replace', path: 'active', value: 'False' }] })
+      .expect(200);
+    expect(noop.body.emails).toEqual([email]);
+    expect(noop.headers.etag).toBe(got.headers.etag);
+    const stamp = (meta: Record<string, unknown>) => [meta.version, meta.created, meta.lastModified];
+    expect(stamp(noop.body.meta)).toEqual(stamp(got.body.meta));
+    const { id: _id, meta: _meta, groups: _groups, ...same } = got.body as Record<string, unknown>;
+    const put = await app.auth.put(`/Users/${ids[9]}`).send({ ...same, password: 'not-stored' }).expect(200);
+    expect(stamp(put.body.meta)).toEqual(stamp(got.body.meta));
+    const changed = await app.auth
+      .patch(`/Users/${ids[9]}`)
+      .send({ schemas: [PATCH_SCHEMA], Operations: [{ op: 'add', path: 'nickName', value: 'Nine' }] })
+      .expect(200);
+    expect(changed.body.meta.version).not.toBe(got.body.meta.version);
+    expect(changed.body.meta.created).toBe(got.body.meta.created);
+  });
+
   it('If-None-Match with the current version → 304 without a body; an old one → 200', async () => {
     const got = await app.auth.get(`/Users/${ids[3]}`).expect(200);
     const same = await app.auth.get(`/Users/${ids[3]}`).set('If-None-Match', got.headers.etag!);
