@@ -217,14 +217,22 @@ export class GroupsService {
     return { added, removed };
   }
 
-  /** Members must be users of this bridge (RFC 7644 §3.5.2: value type conformance; catalog RX-23). */
+  /**
+   * Members must be users of this bridge (RFC 7644 §3.5.2: value type conformance; catalog RX-23). A group id is
+   * refused too, with a detail that says so: neither AAC workspace groups nor Server usergroups nest, and neither
+   * Okta Group Push nor Entra sends nested groups (catalog EG-12 only asks that members are the bridge's ids).
+   */
   private async requireUsers(tx: Tx, userIds: string[]): Promise<void> {
     if (userIds.length === 0) return;
     const existing = await this.users.existingIds(userIds, tx);
     const unknown = userIds.filter((id) => !existing.has(id));
-    if (unknown.length > 0) {
-      throw new ScimError(400, 'invalidValue', `Unknown member id(s): ${unknown.slice(0, 5).join(', ')}.`);
+    if (unknown.length === 0) return;
+    const groups = await this.repo.existingIds(unknown, tx);
+    if (groups.size > 0) {
+      const ids = [...groups].slice(0, 5).join(', ');
+      throw new ScimError(400, 'invalidValue', `Member id(s) ${ids} are groups: nested groups are not supported.`);
     }
+    throw new ScimError(400, 'invalidValue', `Unknown member id(s): ${unknown.slice(0, 5).join(', ')}.`);
   }
 
   /** The change, its audit row and the provisioning work (with the member delta), in one transaction. */

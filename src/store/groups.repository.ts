@@ -83,6 +83,12 @@ export class GroupsRepository {
     return row ? toStoredGroup(row) : null;
   }
 
+  async existingIds(ids: string[], tx?: Tx): Promise<Set<string>> {
+    if (ids.length === 0) return new Set();
+    const rows = await (tx ?? this.db).scimGroup.findMany({ where: { id: { in: ids } }, select: { id: true } });
+    return new Set(rows.map((r) => r.id));
+  }
+
   /** Members with their display (the user's displayName, else userName), in the order they were added. */
   async membersOf(groupIds: string[], tx?: Tx): Promise<Map<string, MemberRef[]>> {
     const result = new Map<string, MemberRef[]>(groupIds.map((id) => [id, []]));

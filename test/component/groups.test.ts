@@ -82,6 +82,15 @@ describe.each(databaseKinds())('Groups over HTTP (%s)', (kind) => {
     expect((await stamp())[0]).not.toBe(redisplayed[0]);
   });
 
+  it('a group id as a member → 400 invalidValue that names nested groups (catalog EG-12)', async () => {
+    const parent = (await app.auth.post('/Groups').send({ schemas: [GROUP_SCHEMA], displayName: 'Parent' }).expect(201)).body;
+    const child = (await app.auth.post('/Groups').send({ schemas: [GROUP_SCHEMA], displayName: 'Child' }).expect(201)).body;
+    const res = await patch(parent.id, [{ op: 'add', path: 'members', value: [{ value: child.id, type: 'Group' }] }]);
+    expect(res.status).toBe(400);
+    expect(res.body).toMatchObject({ scimType: 'invalidValue', detail: expect.stringContaining('nested groups are not supported') });
+    expect(await memberIds(parent.id)).toEqual([]);
+  });
+
   it('PUT replaces the member list; remove of `members` empties it', async () => {
     const g = (await app.auth.post('/Groups').send({ schemas: [GROUP_SCHEMA], displayName: 'Replace', members: [{ value: users[6] }, { value: users[7] }] }).expect(201)).body;
     await app.auth.put(`/Groups/${g.id}`).send({ schemas: [GROUP_SCHEMA], displayName: 'Replace', members: [{ value: users[7] }, { value: users[8] }] }).expect(200);
