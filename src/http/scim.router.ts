@@ -77,6 +77,13 @@ export function scimRouter(deps: ScimRouterDeps): Router {
   const router = Router({ caseSensitive: false });
   const { users, groups } = deps;
 
+  // An id with U+0000 (`/Users/%00`) cannot exist, and PostgreSQL fails on it in a query: 404 before any lookup
+  // (catalog RE-14: no 500 for what the client sent).
+  router.param('id', (req: Request, _res: Response, next: NextFunction, id: string) => {
+    if (!id.includes('\u0000')) return next();
+    next(new ScimError(404, undefined, `${/^\/groups/i.test(req.path) ? 'Group' : 'User'} ${JSON.stringify(id)} not found.`));
+  });
+
   async function listUsers(req: Request, res: Response, source: unknown) {
     const params = listParams(req, source, deps.maxResults);
     const result = await users.list(

@@ -97,6 +97,18 @@ describe.each(databaseKinds())('SCIM protocol over HTTP (%s)', (kind) => {
       expectScimError(await app.auth.get('/Users/%ZZ'), 400);
       expectScimError(await app.auth.delete('/Groups/%E0%A4%A'), 400);
     });
+    it('U+0000 in a value, a filter or an id → 400/404, never 500 (PostgreSQL cannot store it; catalog RE-14)', async () => {
+      expectScimError(await app.auth.post('/Users').send(userBody('nul\u0000@example.com')), 400, 'invalidValue');
+      expectScimError(
+        await app.auth.patch(`/Users/${ids[1]}`).send({ schemas: [PATCH_SCHEMA], Operations: [{ op: 'replace', path: 'displayName', value: 'a\u0000' }] }),
+        400,
+        'invalidValue',
+      );
+      expectScimError(await app.auth.post('/Groups').send({ schemas: [GROUP_SCHEMA], displayName: 'nul', members: [{ value: '\u0000' }] }), 400, 'invalidValue');
+      expectScimError(await app.auth.get('/Users').query({ filter: 'externalId eq "\\u0000"' }), 400, 'invalidFilter');
+      expectScimError(await app.auth.get('/Users/%00'), 404);
+      expectScimError(await app.auth.delete('/Groups/%00'), 404);
+    });
     it('a known path with a method it does not serve → 405 with Allow (catalog RE-12)', async () => {
       for (const [call, allow] of [
         [app.auth.patch('/Users').send({ schemas: [PATCH_SCHEMA], Operations: [{ op: 'remove', path: 'title' }] }), 'GET, POST'],
