@@ -164,11 +164,10 @@ export class GroupsService {
       versionPrecondition(ifMatch, before.version);
       const { doc, delta } = compute(before.data);
       const stored = await this.write(ctx, method, 200, id, async (tx) => {
+        if (jsonEqual(doc, before.data)) return this.changeMembersOnly(tx, id, delta);
         let updated: StoredGroup | null;
         try {
-          updated = jsonEqual(doc, before.data)
-            ? await this.repo.touch(tx, id)
-            : await this.repo.updateIfVersion(tx, id, before.version, recordInput(doc));
+          updated = await this.repo.updateIfVersion(tx, id, before.version, recordInput(doc));
         } catch (err) {
           if (isUniqueViolation(err)) throw conflict(String(doc.displayName));
           throw err;
@@ -188,6 +187,26 @@ export class GroupsService {
     }
   }
 
+  /**
+   * A change that leaves the attributes as they are. Concurrent member changes must not conflict, so there is no
+   * version check; the version (and lastModified) moves only when a membership or a member's display really
+   * changed: adding a present member or removing an absent one "SHALL NOT change the modify timestamp"
+   * (RFC 7644 §3.5.2.1, catalog OG-09, RX-03, RM-02).
+   */
+  private async changeMembersOnly(
+    tx: Tx,
+    id: string,
+    delta: MemberDelta,
+  ): Promise<{ group: StoredGroup; added: string[]; removed: string[] } | null> {
+    const current = await this.repo.get(id, tx);
+    if (!current) return null;
+    const redisplayed = await this.repo.displaysDiffer(tx, id, delta.displays);
+    const change = await this.applyDelta(tx, id, delta);
+    const changed = redisplayed || change.added.length + change.removed.length > 0;
+    const group = changed ? await this.repo.touch(tx, id) : current;
+    return group ? { group, ...change } : null;
+  }
+
   private async applyDelta(tx: Tx, groupId: string, delta: MemberDelta): Promise<{ added: string[]; removed: string[] }> {
     if (delta.replaceAll) {
       await this.requireUsers(tx, delta.replaceAll);
@@ -199,14 +218,22 @@ export class GroupsService {
     return { added, removed };
   }
 
-  /** Members must be users of this bridge (RFC 7644 §3.5.2: value type conformance; catalog RX-23). */
+  /**
+   * Members must be users of this bridge (RFC 7644 §3.5.2: value type conformance; catalog RX-23). A group id is
+   * refused too, with a detail that says so: neither AAC workspace groups nor Server usergroups nest, and neither
+   * Okta Group Push nor Entra sends nested groups (catalog EG-12 only asks that members are the bridge's ids).
+   */
   private async requireUsers(tx: Tx, userIds: string[]): Promise<void> {
     if (userIds.length === 0) return;
     const existing = await this.users.existingIds(userIds, tx);
     const unknown = userIds.filter((id) => !existing.has(id));
-    if (unknown.length > 0) {
-      throw new ScimError(400, 'invalidValue', `Unknown member id(s): ${unknown.slice(0, 5).join(', ')}.`);
+    if (unknown.length === 0) return;
+    const groups = await this.repo.existingIds(unknown, tx);
+    if (groups.size > 0) {
+      const ids = [...groups].slice(0, 5).join(', ');
+      throw new ScimError(400, 'invalidValue', `Member id(s) ${ids} are groups: nested groups are not supported.`);
     }
+    throw new ScimError(400, 'invalidValue', `Unknown member id(s): ${unknown.slice(0, 5).join(', ')}.`);
   }
 
   /** The change, its audit row and the provisioning work (with the member delta), in one transaction. */

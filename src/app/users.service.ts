@@ -7,6 +7,7 @@ import { applyUserPatch } from '../scim/patch/index.js';
 import { normalizeUserInput, primaryEmail } from '../scim/resources.js';
 import { renderUser } from '../scim/render.js';
 import { compareBy } from '../scim/projection.js';
+import { jsonEqual } from '../scim/values.js';
 import type { DatabaseHandle } from '../store/database.js';
 import { isUniqueViolation } from '../store/sql.js';
 import { prismaRunner, withSqlTransaction, type SqlRunner } from '../store/sql-runner.js';
@@ -180,9 +181,16 @@ export class UsersService {
       if (!before) throw notFound('User', id);
       versionPrecondition(ifMatch, before.version);
       const doc = compute(before.data);
+      const input = recordInput(doc);
       const stored = await this.write(ctx, method, 200, id, async (run) => {
+        if (jsonEqual(input.data, before.data)) {
+          // Nothing changes (a repeated add, the same PUT again): RFC 7644 §3.5.2.1 "SHALL NOT change the modify
+          // timestamp", so version and lastModified stay (catalog RX-03, RM-02). The audit row and the reconcile
+          // job are still written, as for any request.
+          return (await this.repo.versionOf(run, id)) === before.version ? before : null;
+        }
         try {
-          return await this.repo.replaceIfVersion(run, id, before.version, recordInput(doc));
+          return await this.repo.replaceIfVersion(run, id, before.version, input);
         } catch (err) {
           if (isUniqueViolation(err)) throw conflict(String(doc.userName));
           throw err;

@@ -1,7 +1,7 @@
 // The SCIM 2.0 endpoints (RFC 7644 §3). Thin: each route reads the request, calls a use-case, writes the response.
 // Our own routes rather than scimmy-routers (ADR 0001): per-request context, Express 5 query handling, SQL paging
 // and member deltas are ours; scimmy supplies the schema definitions behind the discovery documents.
-import { Router, type Request, type Response } from 'express';
+import { Router, type NextFunction, type Request, type Response } from 'express';
 import type { GroupsService } from '../app/groups.service.js';
 import type { UsersService } from '../app/users.service.js';
 import type { WriteContext } from '../app/write-context.js';
@@ -77,6 +77,13 @@ export function scimRouter(deps: ScimRouterDeps): Router {
   const router = Router({ caseSensitive: false });
   const { users, groups } = deps;
 
+  // An id with U+0000 (`/Users/%00`) cannot exist, and PostgreSQL fails on it in a query: 404 before any lookup
+  // (catalog RE-14: no 500 for what the client sent).
+  router.param('id', (req: Request, _res: Response, next: NextFunction, id: string) => {
+    if (!id.includes('\u0000')) return next();
+    next(new ScimError(404, undefined, `${/^\/groups/i.test(req.path) ? 'Group' : 'User'} ${JSON.stringify(id)} not found.`));
+  });
+
   async function listUsers(req: Request, res: Response, source: unknown) {
     const params = listParams(req, source, deps.maxResults);
     const result = await users.list(
@@ -148,6 +155,9 @@ export function scimRouter(deps: ScimRouterDeps): Router {
     res.status(204).end();
   });
 
+  methodNotAllowed(router, ['/Users', '/Groups'], 'GET, POST');
+  methodNotAllowed(router, ['/Users/:id', '/Groups/:id'], 'GET, PUT, PATCH, DELETE');
+
   // Not supported (advertised as such in /ServiceProviderConfig)
   router.all('/Bulk', () => {
     throw new ScimError(501, undefined, 'Bulk operations are not supported (see /ServiceProviderConfig).');
@@ -161,10 +171,14 @@ export function scimRouter(deps: ScimRouterDeps): Router {
   return router;
 }
 
-/** Discovery (RFC 7644 §4): served without a token, as IdP setup wizards probe them first. */
+/**
+ * Discovery (RFC 7644 §4): served without a token, as IdP setup wizards probe them first. Every one of them ignores
+ * paging and answers a `filter` with 403 (catalog D-06), the single documents included.
+ */
 export function discoveryRouter(deps: Pick<ScimRouterDeps, 'maxResults' | 'maxPayloadBytes'>): Router {
   const router = Router({ caseSensitive: false });
   router.get('/ServiceProviderConfig', (req, res) => {
+    assertNoDiscoveryFilter(req.query);
     sendScim(
       res,
       200,
@@ -177,6 +191,7 @@ export function discoveryRouter(deps: Pick<ScimRouterDeps, 'maxResults' | 'maxPa
     sendScim(res, 200, listResponse(all, all.length));
   });
   router.get('/ResourceTypes/:id', (req, res) => {
+    assertNoDiscoveryFilter(req.query);
     const found = resourceTypeById(req.ctx.baseUrl, req.params.id);
     if (!found) throw new ScimError(404, undefined, `Resource type ${req.params.id} not found.`);
     sendScim(res, 200, found);
@@ -187,9 +202,27 @@ export function discoveryRouter(deps: Pick<ScimRouterDeps, 'maxResults' | 'maxPa
     sendScim(res, 200, listResponse(all, all.length));
   });
   router.get('/Schemas/:id', (req, res) => {
+    assertNoDiscoveryFilter(req.query);
     const found = schemaById(req.ctx.baseUrl, req.params.id);
     if (!found) throw new ScimError(404, undefined, `Schema ${req.params.id} not found.`);
     sendScim(res, 200, found);
   });
+  const discoveryPaths = ['/ServiceProviderConfig', '/ResourceTypes', '/ResourceTypes/:id', '/Schemas', '/Schemas/:id'];
+  methodNotAllowed(router, discoveryPaths, 'GET');
   return router;
+}
+
+/**
+ * A known path asked with a method it does not serve: 405 with `Allow` and a SCIM error body (catalog RE-12; an
+ * empty 405 made Entra's validator fail), rather than the 404 of an unknown path. Declared after the real routes.
+ * OPTIONS keeps Express's own answer.
+ */
+function methodNotAllowed(router: Router, paths: string[], allow: string): void {
+  for (const path of paths) {
+    router.all(path, (req: Request, res: Response, next: NextFunction) => {
+      if (req.method === 'OPTIONS') return next();
+      res.setHeader('Allow', allow);
+      throw new ScimError(405, undefined, `${req.method} is not supported on ${req.baseUrl}${req.path}; use ${allow}.`);
+    });
+  }
 }

@@ -147,6 +147,10 @@ describe('normalizeUserInput', () => {
     [{ userName: 'u', active: 'yes' }, 'invalidValue', /expected a boolean/],
     [{ userName: 'u', name: 'N' }, 'invalidValue', /expected an object/],
     [{ userName: 'u', [E]: 'x' }, 'invalidValue', /must be an object/],
+    // U+0000: PostgreSQL text cannot hold it (a 500 there otherwise, catalog RE-14)
+    [{ userName: 'a\u0000b' }, 'invalidValue', /without U\+0000/],
+    [{ userName: 'u', emails: [{ value: 'x\u0000@example.com' }] }, 'invalidValue', /emails.value/],
+    [{ userName: 'u', [E]: { department: '\u0000' } }, 'invalidValue', /department/],
     [{ userName: 'u', schemas: 'x' }, 'invalidSyntax', /schemas/],
     [{ userName: 'u', schemas: [URN.Group] }, 'invalidSyntax', /schemas/],
     ['text', 'invalidSyntax', /JSON object/],

@@ -7,7 +7,8 @@
  *  - `null` and `""` mean unassigned (RFC 7643 §2.5, catalog CE-5, EN-26) → `undefined`;
  *  - booleans accept `true`/`false` and the strings "True"/"False" in any case;
  *  - integer/decimal accept numbers and numeric strings; dateTime must parse and is kept as sent;
- *  - strings are kept verbatim (catalog EN-34) and must be strings (RE-03: `"userName": 123` → 400 invalidValue);
+ *  - strings are kept verbatim (catalog EN-34) and must be strings (RE-03: `"userName": 123` → 400 invalidValue)
+ *    without U+0000, which PostgreSQL text columns cannot hold (a 500 there otherwise; catalog RE-14);
  *  - complex values get canonical sub-attribute names (RFC 7643 §2.1, EN-29); unknown sub-attributes are dropped;
  *  - the enterprise `manager` accepts a bare id string → `{ value }` (EN-22) and the legacy one-element array (EN-24).
  */
@@ -61,6 +62,7 @@ export function coerceSingle(node: AttrNode, value: unknown, label: string = nod
       return coerceComplex(node, value, label);
     default:
       if (typeof value !== 'string') return invalid(label, 'a string', value);
+      if (value.includes('\u0000')) return invalid(label, 'a string without U+0000 (NUL)', value);
       return value === '' ? undefined : value;
   }
 }

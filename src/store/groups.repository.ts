@@ -83,6 +83,12 @@ export class GroupsRepository {
     return row ? toStoredGroup(row) : null;
   }
 
+  async existingIds(ids: string[], tx?: Tx): Promise<Set<string>> {
+    if (ids.length === 0) return new Set();
+    const rows = await (tx ?? this.db).scimGroup.findMany({ where: { id: { in: ids } }, select: { id: true } });
+    return new Set(rows.map((r) => r.id));
+  }
+
   /** Members with their display (the user's displayName, else userName), in the order they were added. */
   async membersOf(groupIds: string[], tx?: Tx): Promise<Map<string, MemberRef[]>> {
     const result = new Map<string, MemberRef[]>(groupIds.map((id) => [id, []]));
@@ -157,6 +163,18 @@ export class GroupsRepository {
       }
     }
     return added;
+  }
+
+  /** Whether a present member would get a `display` other than its stored one (a change of the group). */
+  async displaysDiffer(tx: Tx, groupId: string, displays: Record<string, string> = {}): Promise<boolean> {
+    for (const part of chunks(Object.keys(displays))) {
+      const rows = await tx.groupMember.findMany({
+        where: { groupId, userId: { in: part } },
+        select: { userId: true, display: true },
+      });
+      if (rows.some((r) => r.display !== displays[r.userId])) return true;
+    }
+    return false;
   }
 
   /** Removes members; returns the user ids that were members. */

@@ -135,6 +135,12 @@ export class UsersRepository {
     });
   }
 
+  /** The stored version, read inside the caller's transaction; null when the user is gone. */
+  async versionOf(run: SqlRunner, id: string): Promise<number | null> {
+    const [row] = await run.query<{ version: unknown }>(sql`SELECT version FROM "ScimUser" WHERE id = ${id}`);
+    return row ? asNumber(row.version) : null;
+  }
+
   /** Memberships go with the user (GroupMember's foreign key cascades). */
   async delete(run: SqlRunner, id: string): Promise<boolean> {
     return (await run.execute(sql`DELETE FROM "ScimUser" WHERE id = ${id}`)) > 0;

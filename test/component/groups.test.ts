@@ -63,6 +63,34 @@ describe.each(databaseKinds())('Groups over HTTP (%s)', (kind) => {
     expect(await memberIds(g.id)).toEqual([users[4]]);
   });
 
+  it('a member change that changes nothing keeps version and lastModified; a real one moves them (catalog RX-03, RM-02)', async () => {
+    const g = (await app.auth.post('/Groups').send({ schemas: [GROUP_SCHEMA], displayName: 'Stamps', members: [{ value: users[4], display: 'Four' }] }).expect(201)).body;
+    const stamp = async () => {
+      const res = await app.auth.get(`/Groups/${g.id}`).expect(200);
+      return [res.headers.etag, res.body.meta.lastModified];
+    };
+    const before = await stamp();
+    await patch(g.id, [{ op: 'add', path: 'members', value: [{ value: users[4], display: 'Four' }] }]).expect(204);
+    await patch(g.id, [{ op: 'remove', path: `members[value eq "${users[5]}"]` }]).expect(204);
+    await patch(g.id, [{ op: 'replace', value: { id: g.id, displayName: 'Stamps' } }]).expect(204);
+    await app.auth.put(`/Groups/${g.id}`).send({ schemas: [GROUP_SCHEMA], displayName: 'Stamps', members: [{ value: users[4], display: 'Four' }] }).expect(200);
+    expect(await stamp()).toEqual(before);
+    await patch(g.id, [{ op: 'add', path: 'members', value: [{ value: users[4], display: 'Member four' }] }]).expect(204);
+    const redisplayed = await stamp();
+    expect(redisplayed[0]).not.toBe(before[0]);
+    await patch(g.id, [{ op: 'add', path: 'members', value: [{ value: users[5] }] }]).expect(204);
+    expect((await stamp())[0]).not.toBe(redisplayed[0]);
+  });
+
+  it('a group id as a member → 400 invalidValue that names nested groups (catalog EG-12)', async () => {
+    const parent = (await app.auth.post('/Groups').send({ schemas: [GROUP_SCHEMA], displayName: 'Parent' }).expect(201)).body;
+    const child = (await app.auth.post('/Groups').send({ schemas: [GROUP_SCHEMA], displayName: 'Child' }).expect(201)).body;
+    const res = await patch(parent.id, [{ op: 'add', path: 'members', value: [{ value: child.id, type: 'Group' }] }]);
+    expect(res.status).toBe(400);
+    expect(res.body).toMatchObject({ scimType: 'invalidValue', detail: expect.stringContaining('nested groups are not supported') });
+    expect(await memberIds(parent.id)).toEqual([]);
+  });
+
   it('PUT replaces the member list; remove of `members` empties it', async () => {
     const g = (await app.auth.post('/Groups').send({ schemas: [GROUP_SCHEMA], displayName: 'Replace', members: [{ value: users[6] }, { value: users[7] }] }).expect(201)).body;
     await app.auth.put(`/Groups/${g.id}`).send({ schemas: [GROUP_SCHEMA], displayName: 'Replace', members: [{ value: users[7] }, { value: users[8] }] }).expect(200);

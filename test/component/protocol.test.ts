@@ -66,6 +66,13 @@ describe.each(databaseKinds())('SCIM protocol over HTTP (%s)', (kind) => {
       await app.http.get(`${SCIM}/Schemas/urn:ietf:params:scim:schemas:core:2.0:User`).expect(200);
       expectScimError(await app.http.get(`${SCIM}/Schemas/urn:nope`), 404);
     });
+    it.each(['/ServiceProviderConfig', '/ResourceTypes', '/ResourceTypes/User', '/Schemas', '/Schemas/urn:ietf:params:scim:schemas:core:2.0:User'])(
+      '%s refuses a filter with 403 and ignores paging (catalog D-06, RFC 7644 §4)',
+      async (path) => {
+        expectScimError(await app.http.get(`${SCIM}${path}`).query({ filter: 'id eq "x"' }), 403);
+        await app.http.get(`${SCIM}${path}`).query({ startIndex: 1, count: 10 }).expect(200);
+      },
+    );
   });
 
   describe('errors are SCIM errors (RFC 7644 §3.12)', () => {
@@ -85,6 +92,36 @@ describe.each(databaseKinds())('SCIM protocol over HTTP (%s)', (kind) => {
       expectScimError(await app.auth.get('/Users/010101001010101011001010101011'), 404);
       expectScimError(await app.auth.get('/Widgets'), 404);
       expectScimError(await app.auth.post('/Bulk').send({}), 501);
+    });
+    it('a path with malformed percent-encoding → 400, not 500 (catalog RE-14)', async () => {
+      expectScimError(await app.auth.get('/Users/%ZZ'), 400);
+      expectScimError(await app.auth.delete('/Groups/%E0%A4%A'), 400);
+    });
+    it('U+0000 in a value, a filter or an id → 400/404, never 500 (PostgreSQL cannot store it; catalog RE-14)', async () => {
+      expectScimError(await app.auth.post('/Users').send(userBody('nul\u0000@example.com')), 400, 'invalidValue');
+      expectScimError(
+        await app.auth.patch(`/Users/${ids[1]}`).send({ schemas: [PATCH_SCHEMA], Operations: [{ op: 'replace', path: 'displayName', value: 'a\u0000' }] }),
+        400,
+        'invalidValue',
+      );
+      expectScimError(await app.auth.post('/Groups').send({ schemas: [GROUP_SCHEMA], displayName: 'nul', members: [{ value: '\u0000' }] }), 400, 'invalidValue');
+      expectScimError(await app.auth.get('/Users').query({ filter: 'externalId eq "\\u0000"' }), 400, 'invalidFilter');
+      expectScimError(await app.auth.get('/Users/%00'), 404);
+      expectScimError(await app.auth.delete('/Groups/%00'), 404);
+    });
+    it('a known path with a method it does not serve → 405 with Allow (catalog RE-12)', async () => {
+      for (const [call, allow] of [
+        [app.auth.patch('/Users').send({ schemas: [PATCH_SCHEMA], Operations: [{ op: 'remove', path: 'title' }] }), 'GET, POST'],
+        [app.auth.delete('/Groups'), 'GET, POST'],
+        [app.auth.post(`/Users/${ids[0]}`).send({}), 'GET, PUT, PATCH, DELETE'],
+        [app.http.post(`${SCIM}/Schemas`), 'GET'],
+      ] as const) {
+        const res = await call;
+        expectScimError(res, 405);
+        expect(res.headers.allow).toBe(allow);
+      }
+      // authentication still comes first on the protected paths
+      expectScimError(await app.http.patch(`${SCIM}/Users`), 401);
     });
     it.each(['userName', 'userName eq', 'userName xx "a"', '(userName eq "a"', 'emails[type eq "work"'])('bad filter %j → 400 invalidFilter', async (filter) => {
       expectScimError(await app.auth.get('/Users').query({ filter }), 400, 'invalidFilter');
@@ -197,6 +234,28 @@ describe.each(databaseKinds())('SCIM protocol over HTTP (%s)', (kind) => {
       expect(ok.body.meta.version).not.toBe(got.body.meta.version);
       expect(Date.parse(ok.body.meta.lastModified)).toBeGreaterThanOrEqual(Date.parse(got.body.meta.lastModified));
     });
+  });
+
+  it('a PATCH or PUT that changes nothing keeps version and lastModified (RFC 7644 §3.5.2.1, catalog RX-03, RM-02)', async () => {
+    const got = await app.auth.get(`/Users/${ids[9]}`).expect(200);
+    const email = got.body.emails[0] as Record<string, unknown>;
+    const noop = await app.auth
+      .patch(`/Users/${ids[9]}`)
+      .send({ schemas: [PATCH_SCHEMA], Operations: [{ op: 'add', path: 'emails', value: [email] }, { op: 'replace', path: 'active', value: 'False' }] })
+      .expect(200);
+    expect(noop.body.emails).toEqual([email]);
+    expect(noop.headers.etag).toBe(got.headers.etag);
+    const stamp = (meta: Record<string, unknown>) => [meta.version, meta.created, meta.lastModified];
+    expect(stamp(noop.body.meta)).toEqual(stamp(got.body.meta));
+    const { id: _id, meta: _meta, groups: _groups, ...same } = got.body as Record<string, unknown>;
+    const put = await app.auth.put(`/Users/${ids[9]}`).send({ ...same, password: 'not-stored' }).expect(200);
+    expect(stamp(put.body.meta)).toEqual(stamp(got.body.meta));
+    const changed = await app.auth
+      .patch(`/Users/${ids[9]}`)
+      .send({ schemas: [PATCH_SCHEMA], Operations: [{ op: 'add', path: 'nickName', value: 'Nine' }] })
+      .expect(200);
+    expect(changed.body.meta.version).not.toBe(got.body.meta.version);
+    expect(changed.body.meta.created).toBe(got.body.meta.created);
   });
 
   it('If-None-Match with the current version → 304 without a body; an old one → 200', async () => {

@@ -117,6 +117,8 @@ describe('parseFilter: malformed filters → 400 invalidFilter (catalog RF-27)',
     ['userName eq and', /missing value/],
     ['name.a.b eq "x"', /invalid attribute path/],
     ['"userName" eq "x"', /expected an attribute name/],
+    ['userName eq "a\\u0000"', /U\+0000 \(NUL\) in the string literal/],
+    ['userName eq a\u0000b', /U\+0000 \(NUL\) at position 14/],
     ['', /empty/],
     ['   ', /empty/],
   ];

@@ -9,6 +9,8 @@
  *  - `+` outside a string literal counts as a space (Entra's `userName+eq+"x"` when a layer did not decode it);
  *  - unquoted string values (`name.familyName eq Employee`, Microsoft's tutorial and test suite, catalog EN-09);
  *  - Entra's `emails[type eq "work"].value eq "x"` (catalog EN-10), which the RFC grammar does not allow.
+ * U+0000 is refused anywhere in the text: no stored value can hold it (src/scim/values.ts), and PostgreSQL fails on
+ * it in a query (a 500 otherwise; catalog RE-14).
  */
 import { badRequest, ScimError, type ScimType } from '../errors.js';
 import {
@@ -28,6 +30,8 @@ type Token =
 const WORD_BREAK = /[\s()[\]"+]/;
 
 function tokenize(text: string, fail: (msg: string) => never): Token[] {
+  const nul = text.indexOf('\u0000');
+  if (nul >= 0) fail(`U+0000 (NUL) at position ${nul + 1}`);
   const tokens: Token[] = [];
   let i = 0;
   while (i < text.length) {
@@ -53,6 +57,7 @@ function tokenize(text: string, fail: (msg: string) => never): Token[] {
       } catch {
         fail(`invalid string literal ${literal} at position ${i + 1}`);
       }
+      if (String(value).includes('\u0000')) fail(`U+0000 (NUL) in the string literal at position ${i + 1}`);
       tokens.push({ t: 'string', v: String(value), pos: i });
       i = j + 1;
       continue;
