@@ -7,6 +7,7 @@
 // duration, the 401 renewal must not consume the transient-retry budget, each attempt must pass through the
 // rate limiter again, and non-idempotent calls may still be repeated when the upstream provably did nothing
 // (429, connection refused). axios-retry's hooks cover only parts of that.
+import { setMaxListeners } from 'node:events';
 import http from 'node:http';
 import https from 'node:https';
 import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
@@ -99,7 +100,7 @@ const SAFE_BY_DEFAULT: Record<HttpMethod, boolean> = {
 export class HttpClient {
   private readonly axios: AxiosInstance;
   private readonly limiter: PQueue;
-  /** aborts the requests still waiting in the limiter when the client closes */
+  /** aborts the requests still waiting in the limiter when the client closes (one listener per waiting request) */
   private readonly closing = new AbortController();
   private readonly agents: { http: http.Agent; https: https.Agent };
   private readonly logger: LoggerLike;
@@ -127,6 +128,7 @@ export class HttpClient {
     // request's 3-5 upstream calls are not spread over half a second), and no rolling second carries more.
     // p-queue starts a request as soon as the limits allow, without yielding to the timer queue: Bottleneck,
     // used before, yielded several times per request, which added 20-60 ms per call under load (bench/README.md).
+    setMaxListeners(Number.POSITIVE_INFINITY, this.closing.signal);
     this.limiter = new PQueue({
       concurrency: maxConcurrent > 0 ? maxConcurrent : Number.POSITIVE_INFINITY,
       ...(requestsPerSecond > 0

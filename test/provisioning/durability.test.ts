@@ -67,6 +67,29 @@ describe('job store', () => {
     expect(jobs.every((j) => j.state === 'done')).toBe(true);
   });
 
+  it('claims a change queued during an execution as soon as that execution ends, without waiting for a poll', async () => {
+    const upstream = new FakeConnector('server');
+    const scim = new ScimFixture(db.handle, ['server']);
+    // A poll far away: only the in-process signals can start the second execution in time.
+    const p = startProvisioning(db.handle, [upstream], { workersPerTarget: 2, pollIntervalMs: 60_000 });
+    await p.start();
+    try {
+      upstream.fail('ensureUser', { kind: 'hang', times: 1 });
+      const { id, requestId } = await scim.createUser({ userName: 'signal@example.com', givenName: 'A' });
+      await waitFor(() => upstream.callsOf('ensureUser').length === 1);
+      const change = await scim.updateUser(id, { givenName: 'B' });
+      // Waiting starts now: its wake-up finds only the resource in flight, so nothing can be claimed yet.
+      const changed = p.awaitRequest(change, 2_000);
+      await new Promise((r) => setTimeout(r, 50));
+      upstream.releaseHanging();
+      await expect(p.awaitRequest(requestId)).resolves.toEqual({ state: 'done' });
+      await expect(changed).resolves.toEqual({ state: 'done' });
+      expect(upstream.userByEmail('signal@example.com')?.givenName).toBe('B');
+    } finally {
+      await p.stop();
+    }
+  });
+
   it('keeps a changed resource serial: a change queued during an execution runs after it', async () => {
     const upstream = new FakeConnector('server');
     const scim = new ScimFixture(db.handle, ['server']);

@@ -81,6 +81,11 @@ interface TargetState {
    */
   wakeSeq: number;
   emptyAt: number;
+  /**
+   * Resources executing here that got new jobs meanwhile (claims skip resources in flight): when their execution
+   * ends, the workers look for work again. Any other execution end needs no claim: nothing new became claimable.
+   */
+  queuedWhileInFlight: Set<string>;
 }
 
 export class ProvisioningRunner {
@@ -111,6 +116,7 @@ export class ProvisioningRunner {
         woken: false,
         wakeSeq: 0,
         emptyAt: -1,
+        queuedWhileInFlight: new Set(),
       });
     }
     this.audit = new AuditBuffer((records) => store.appendAudit(records), logger, this.options.audit);
@@ -124,7 +130,14 @@ export class ProvisioningRunner {
   start(): Promise<void> {
     if (this.running) return Promise.resolve();
     this.running = true;
-    this.unsubscribeWork = provisioningSignals.onWork((targets) => this.wake(targets));
+    this.unsubscribeWork = provisioningSignals.onWork((targets, work) => {
+      for (const target of targets) {
+        const state = this.targetStates.get(target);
+        const key = keyString({ ...work, target });
+        if (state?.inFlight.has(key)) state.queuedWhileInFlight.add(key);
+      }
+      this.wake(targets);
+    });
     for (const [target, state] of this.targetStates) {
       for (let i = 0; i < this.options.workersPerTarget; i++) this.workers.push(this.workerLoop(target, state));
     }
@@ -205,8 +218,6 @@ export class ProvisioningRunner {
           await this.execute(state, execution);
         } finally {
           state.executing--;
-          // Its resource is free again: jobs queued for it meanwhile (skipped while in flight) can be claimed now.
-          state.wakeSeq++;
         }
       } else {
         await this.idle(state);
@@ -357,7 +368,7 @@ export class ProvisioningRunner {
       // The lease expires and another execution redoes the (idempotent) work.
       this.logger.error({ err, key }, 'could not record provisioning result');
     }
-    state.inFlight.delete(keyString(key));
+    this.releaseInFlight(state, key);
     provisioningSignals.settled(requestIds, {
       key,
       state: outcome.state,
@@ -421,9 +432,19 @@ export class ProvisioningRunner {
       }
       throw err;
     } finally {
-      state.inFlight.delete(keyString(key));
-      await this.store.release(key, claimId, mapping);
+      try {
+        await this.store.release(key, claimId, mapping);
+      } finally {
+        this.releaseInFlight(state, key);
+      }
     }
+  }
+
+  /** The resource is free again: jobs queued for it meanwhile (skipped while in flight) can be claimed now. */
+  private releaseInFlight(state: TargetState, key: ResourceKey): void {
+    const id = keyString(key);
+    state.inFlight.delete(id);
+    if (state.queuedWhileInFlight.delete(id)) this.wake([key.target]);
   }
 
   private after(ms: number): Date {

@@ -1,9 +1,10 @@
 // In-process notifications, so that nothing waits for a polling interval in the common single-process case:
-// - work: "jobs were queued for these targets" (the outbox, from inside the SCIM transaction) → wakes the workers;
+// - work: "jobs were queued for this resource on these targets" (the outbox, from inside the SCIM transaction) →
+//   wakes the workers, and tells a runner executing that resource right now to look again when it is done;
 // - settled: "jobs of these requests ended" (the runner) → wakes awaitRequest().
 // Jobs queued or run by another process are still found by the workers' poll and awaitRequest's slow re-check.
 import type { TargetName } from '../connector.js';
-import type { JobsOutcome, ResourceKey } from './model.js';
+import type { JobsOutcome, ResourceKey, ResourceType } from './model.js';
 
 /** How the jobs of one resource key ended in an execution (all jobs of the execution end alike). */
 export interface SettledEvent {
@@ -13,7 +14,13 @@ export interface SettledEvent {
   message?: string | undefined;
 }
 
-type WorkListener = (targets: readonly TargetName[]) => void;
+/** The resource new jobs were queued for. */
+export interface QueuedWork {
+  resourceType: ResourceType;
+  scimId: string;
+}
+
+type WorkListener = (targets: readonly TargetName[], work: QueuedWork) => void;
 type SettledListener = (event: SettledEvent) => void;
 
 class ProvisioningSignals {
@@ -29,10 +36,10 @@ class ProvisioningSignals {
    * Called by the outbox while the SCIM transaction may still be open: listeners are told on the next tick, and
    * awaitRequest() signals again after the commit (its caller awaits the commit first).
    */
-  work(targets: readonly TargetName[]): void {
+  work(targets: readonly TargetName[], work: QueuedWork): void {
     if (this.workListeners.size === 0) return;
     setImmediate(() => {
-      for (const listener of this.workListeners) listener(targets);
+      for (const listener of this.workListeners) listener(targets, work);
     });
   }
 

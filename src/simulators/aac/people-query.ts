@@ -80,7 +80,25 @@ function sorter(query: Query): (a: MemberRow, b: MemberRow) => number {
     (a.person[key] < b.person[key] ? -1 : a.person[key] > b.person[key] ? 1 : a.person.id - b.person.id);
 }
 
-/** The rows of a workspace that pass every filter of the query, sorted. The `email` filter uses the email index. */
+/**
+ * An exact email the query selects by: the `email` parameter (Part D #15: exact, case-insensitive by default), or
+ * the generic filter on `email` alone with filterType exact/exactIgnoreCase. Such a query can start from the email
+ * index instead of scanning the workspace (the bridge looks people up this way before and after every invite);
+ * every filter still applies to the candidates.
+ */
+function emailLookup(query: Query, settings: AacSettings): { email: string; caseSensitive: boolean } | undefined {
+  const email = queryString(query, 'email');
+  if (email !== undefined) return { email, caseSensitive: settings.email_match === 'case_sensitive' };
+  const filter = queryString(query, 'filter');
+  const fields = queryList(query, 'filterFields');
+  const filterType = queryString(query, 'filterType');
+  if (!filter || fields.length !== 1 || fields[0] !== 'email') return undefined;
+  if (filterType === 'exactIgnoreCase') return { email: filter, caseSensitive: false };
+  if (filterType === 'exact') return { email: filter, caseSensitive: true };
+  return undefined;
+}
+
+/** The rows of a workspace that pass every filter of the query, sorted. Exact email queries use the email index. */
 export function selectMembers(
   store: AacStore,
   workspaceId: number,
@@ -88,11 +106,10 @@ export function selectMembers(
   settings: AacSettings,
 ): MemberRow[] {
   const members = store.membersOf(workspaceId);
-  const email = queryString(query, 'email');
+  const byEmail = emailLookup(query, settings);
   let rows: MemberRow[];
-  if (email !== undefined) {
-    // Part D #15: exact match, case-insensitive by default.
-    const people = store.findPeopleByEmail(email, settings.email_match === 'case_sensitive');
+  if (byEmail) {
+    const people = store.findPeopleByEmail(byEmail.email, byEmail.caseSensitive);
     rows = people.flatMap((person) => {
       const membership = members.get(person.id);
       return membership ? [{ person, membership }] : [];

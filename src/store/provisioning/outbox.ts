@@ -15,7 +15,7 @@ export async function enqueueUserSync(
 ): Promise<void> {
   if (p.targets.length === 0) return;
   await insertJobs(run, p.requestId, 'User', p.userId, p.targets);
-  provisioningSignals.work(p.targets);
+  provisioningSignals.work(p.targets, { resourceType: 'User', scimId: p.userId });
 }
 
 /** One queued job per target, due now (raw SQL: docs/decisions/0006-hot-write-path.md). */
@@ -61,5 +61,5 @@ export async function enqueueGroupSync(
     }
   }
   await insertJobs(run, p.requestId, 'Group', p.groupId, p.targets);
-  provisioningSignals.work(p.targets);
+  provisioningSignals.work(p.targets, { resourceType: 'Group', scimId: p.groupId });
 }
