@@ -1,6 +1,6 @@
 // Provisioning benchmark: how fast does a burst of SCIM creates reach both upstreams?
 //
-//   npx tsx bench/provision.ts [--users 1000,10000] [--workers 8] [--connections 48] [--latency 20] [--max-concurrency 64]
+//   npx tsx bench/provision.ts [--users 1000,10000] [--workers 64] [--connections 48] [--latency 20] [--max-concurrency 64]
 //                              [--timeout 300] [--cpu-prof DIR] [--db sqlite|postgresql]
 //
 // The AAC and Server simulators run in this process with a fixed latency on every upstream call (20 ms by default);
@@ -8,8 +8,8 @@
 // SQLite file, pointed at the simulators, with no proactive rate limit. For each user count (and each value of
 // --workers = BRIDGE_WORKERS_PER_TARGET) it POSTs that many users over a bounded number of keep-alive connections
 // to 127.0.0.1, then waits until every user's mapping is `synced` on both targets. Reported: wall time to the last
-// `synced`, SCIM response p50/p99, and upstream calls per user per target, counted from the bridge's audit trail
-// (one `upstream` row per call and request it served, deduplicated; the simulators' request logs keep only the last 5000). Goals: AAC invite calls per
+// `synced`, SCIM response p50/p99, and upstream calls per user per target, as the simulators counted them
+// (GET /__sim/requests/counts; token calls apart). Goals: AAC invite calls per
 // user ≤ 0.1 during the burst; 10 000 users synced in under 60 s. Each run is aborted after --timeout seconds (300).
 // Results: bench/results/provision-latest.json.
 import fs from 'node:fs';
@@ -26,7 +26,7 @@ import { simulatorEnv, TEST_TOKEN } from '../test/e2e/support/provisioned-app.js
 const { values } = parseArgs({
   options: {
     users: { type: 'string', default: '1000,10000' },
-    workers: { type: 'string', default: '16' },
+    workers: { type: 'string', default: '64' },
     connections: { type: 'string', default: '48' },
     latency: { type: 'string', default: '20' },
     'max-concurrency': { type: 'string', default: '64' },
@@ -114,20 +114,18 @@ async function runOnce(users: number, workersPerTarget: number): Promise<RunResu
     NODE_ENV: 'production',
     // BENCH_AAC_BATCH_WINDOW_MS tries a wider AAC micro-batch window (the bridge's AAC_BATCH_WINDOW_MS, default 10).
     ...(process.env.BENCH_AAC_BATCH_WINDOW_MS ? { AAC_BATCH_WINDOW_MS: process.env.BENCH_AAC_BATCH_WINDOW_MS } : {}),
+    ...(process.env.BENCH_AAC_BATCH_BUSY_WINDOW_MS ? { AAC_BATCH_BUSY_WINDOW_MS: process.env.BENCH_AAC_BATCH_BUSY_WINDOW_MS } : {}),
   }, values['cpu-prof'] ? { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${path.resolve(values['cpu-prof'])}`] } : {});
   const handle = openDatabase(databaseUrl);
   /**
-   * Upstream calls, counted from the audit trail. A micro-batched call (one AAC invite for many users) is audited
-   * once under EACH request it served — so every request's trail shows it — with the same time, duration and
-   * attempt: rows alike in those are one call.
+   * Upstream calls as the simulators counted them (by method and route pattern, exact since the start of the run;
+   * a micro-batched AAC invite is one call whatever the number of users it carries). Token calls are counted apart.
    */
-  const distinctCalls = async (where: Record<string, unknown>): Promise<number> => {
-    const rows = await handle.db.auditEvent.findMany({
-      where: { kind: 'upstream', ...where },
-      select: { at: true, durationMs: true, attempt: true, method: true, path: true, status: true },
-    });
-    return new Set(rows.map((r) => `${r.at.getTime()}|${r.durationMs}|${r.attempt}|${r.method}|${r.path}|${r.status}`)).size;
-  };
+  const tally = (counts: Record<string, number>, match: (key: string) => boolean) =>
+    Object.entries(counts).reduce((sum, [key, n]) => sum + (match(key) ? n : 0), 0);
+  const isToken = (key: string) => /\/(as|oauth2)\/token$/.test(key);
+  const isInvite = (key: string) => key.startsWith('POST ') && key.endsWith('/people/batch');
+  const isServerCreate = (key: string) => /^POST \S*\/v3\/users\/?$/.test(key);
   const agent = new http.Agent({ keepAlive: true, maxSockets: connections });
   const target = new URL(`${bridge.baseUrl}/scim/v2/Users`);
   const startedAt = Date.now();
@@ -163,7 +161,7 @@ async function runOnce(users: number, workersPerTarget: number): Promise<RunResu
     const burstMs = Date.now() - startedAt;
     // the time limit stopped the burst before every user was sent
     if (next < users) aborted = true;
-    const invitesAtBurstEnd = await distinctCalls({ target: 'aac', method: 'POST', path: { endsWith: '/people/batch' } });
+    const invitesAtBurstEnd = tally(sims.aac.control.requestCounts(), isInvite);
     let allSyncedMs = Number.NaN;
     for (;;) {
       const synced = await handle.db.idMapping.count({ where: { resourceType: 'User', state: 'synced' } });
@@ -177,17 +175,14 @@ async function runOnce(users: number, workersPerTarget: number): Promise<RunResu
       }
       await new Promise((r) => setTimeout(r, 100));
     }
-    // the audit trail is flushed every 200 ms: give the last batch time to land
-    await new Promise((r) => setTimeout(r, 600));
-    const count = (target: string, extra: Record<string, unknown> = {}) => distinctCalls({ target, ...extra });
-    const [aacCalls, aacInvites, aacTokens, serverCalls, serverCreates, serverTokens] = await Promise.all([
-      count('aac'),
-      count('aac', { method: 'POST', path: { endsWith: '/people/batch' } }),
-      count('aac', { path: { endsWith: '/token' } }),
-      count('server'),
-      count('server', { method: 'POST', path: '/v3/users' }),
-      count('server', { path: { endsWith: '/token' } }),
-    ]);
+    const aacCounts = sims.aac.control.requestCounts();
+    const serverCounts = sims.server.control.requestCounts();
+    const aacCalls = tally(aacCounts, (key) => !isToken(key));
+    const aacInvites = tally(aacCounts, isInvite);
+    const aacTokens = tally(aacCounts, isToken);
+    const serverCalls = tally(serverCounts, (key) => !isToken(key));
+    const serverCreates = tally(serverCounts, isServerCreate);
+    const serverTokens = tally(serverCounts, isToken);
     const sorted = [...latencies].sort((a, b) => a - b);
     const per = (n: number) => Math.round((n / Math.max(created, 1)) * 1000) / 1000;
     return {

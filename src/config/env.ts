@@ -60,12 +60,12 @@ export const envSchema = z
      * the batch window while batches keep coming (the last one had company and went out under a second ago): a
      * burst of creates shares few invite calls, a lone request after a quiet second waits AAC_BATCH_WINDOW_MS
      */
-    AAC_BATCH_BUSY_WINDOW_MS: int(0, 5_000).default(100),
+    AAC_BATCH_BUSY_WINDOW_MS: int(0, 5_000).default(30),
     /** proactive rate limit towards Alteryx Server (0 = unlimited) */
     SERVER_RATE_LIMIT_RPS: int(0, 100_000).default(10),
     SERVER_MAX_CONCURRENCY: int(0, 1_000).default(4),
     /** provisioning executions in parallel per target */
-    BRIDGE_WORKERS_PER_TARGET: int(1, 256).default(16),
+    BRIDGE_WORKERS_PER_TARGET: int(1, 256).default(64),
     /**
      * how long a claimed provisioning job stays leased without renewal (renewed every third of it while it runs);
      * after a crash, its work is taken up again once the lease expires

@@ -28,7 +28,7 @@ export interface AacConnectorConfig {
   rateLimit?: Partial<RateLimitConfig> | undefined;
   /** micro-batch window for invites and (un)suspends; default 10 ms */
   batchWindowMs?: number | undefined;
-  /** the window while batches keep coming (a burst); default 100 ms */
+  /** the window while batches keep coming (a burst); default 30 ms */
   busyBatchWindowMs?: number | undefined;
   /** largest invite/suspend batch; default 100 */
   maxBatchSize?: number | undefined;
@@ -44,7 +44,7 @@ export const AAC_DEFAULTS = {
   timeoutMs: 10_000,
   rateLimit: { requestsPerSecond: 10, maxConcurrent: 4 },
   batchWindowMs: 10,
-  busyBatchWindowMs: 100,
+  busyBatchWindowMs: 30,
   maxBatchSize: 100,
   refreshSkewMs: 30_000,
   refreshLeaseMs: 15_000,

@@ -25,6 +25,12 @@ export interface RunnerOptions {
   leaseMs: number;
   /** candidate resources read per claim attempt */
   claimBatch: number;
+  /**
+   * How long a claim waits before it reads, so that work queued meanwhile is claimed in the same transaction.
+   * SCIM requests queue their jobs one at a time; without the wait nearly every claim took a single job, and a
+   * claim is a write transaction (bench/README.md). Skipped while claims come back full.
+   */
+  claimDelayMs: number;
   /** upstream ids per addMembers / removeMembers call */
   memberBatchSize: number;
   /** MemberSync rows read per page */
@@ -40,10 +46,11 @@ export interface RunnerOptions {
 }
 
 export const DEFAULT_RUNNER_OPTIONS: RunnerOptions = {
-  workersPerTarget: 16,
+  workersPerTarget: 64,
   pollIntervalMs: 1_000,
   leaseMs: 60_000,
   claimBatch: 50,
+  claimDelayMs: 5,
   memberBatchSize: 100,
   memberPageSize: 500,
   retrySoonMs: 250,
@@ -81,6 +88,8 @@ interface TargetState {
    */
   wakeSeq: number;
   emptyAt: number;
+  /** the last claim took as many resources as it asked for: more are waiting, no need to let work accumulate */
+  lastClaimFull: boolean;
   /**
    * Resources executing here that got new jobs meanwhile (claims skip resources in flight): when their execution
    * ends, the workers look for work again. Any other execution end needs no claim: nothing new became claimable.
@@ -116,6 +125,7 @@ export class ProvisioningRunner {
         woken: false,
         wakeSeq: 0,
         emptyAt: -1,
+        lastClaimFull: false,
         queuedWhileInFlight: new Set(),
       });
     }
@@ -255,17 +265,23 @@ export class ProvisioningRunner {
     const ready = state.ready.shift();
     if (ready) return ready;
     if (state.emptyAt === state.wakeSeq) return null; // nothing new since the last empty claim
+    if (this.options.claimDelayMs > 0 && !state.lastClaimFull) {
+      await new Promise((resolve) => setTimeout(resolve, this.options.claimDelayMs));
+      if (!this.running) return null;
+    }
     const seqAtClaim = state.wakeSeq;
     const now = this.clock();
     const free = Math.max(1, this.options.workersPerTarget - state.executing);
+    const max = Math.min(this.options.claimBatch, free);
     const claimed = await this.store.claimDue(
       state.connector.target,
       now,
       this.leaseUntil(),
-      Math.min(this.options.claimBatch, free),
+      max,
       [...state.inFlight.values()],
       () => randomUUID(),
     );
+    state.lastClaimFull = claimed.length === max;
     if (claimed.length === 0) state.emptyAt = seqAtClaim;
     for (const execution of claimed) state.inFlight.set(keyString(execution.key), execution.key);
     const [first, ...rest] = claimed;

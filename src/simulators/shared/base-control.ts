@@ -24,6 +24,10 @@ export abstract class BaseControl<Settings, Sim extends ControllableSimulator<Se
     return this.sim.log.list();
   }
 
+  requestCounts(): Record<string, number> {
+    return this.sim.log.counts();
+  }
+
   reset(): void {
     this.sim.reset();
   }

@@ -9,6 +9,8 @@ import type { LoggedRequest } from './request-log.js';
 export interface CommonControl {
   state(): unknown;
   requests(): LoggedRequest[];
+  /** requests since the last reset by `METHOD route-pattern` (exact, unlike the bounded log) */
+  requestCounts(): Record<string, number>;
   reset(): void;
   settings(): unknown;
   updateSettings(patch: unknown): unknown;
@@ -46,6 +48,7 @@ export function createControlRouter(
   router.use(express.json({ limit: '10mb' }));
   router.get('/state', (_req, res) => void res.json(control.state()));
   router.get('/requests', (_req, res) => void res.json(control.requests()));
+  router.get('/requests/counts', (_req, res) => void res.json(control.requestCounts()));
   router.post('/reset', (_req, res) => {
     control.reset();
     res.status(204).end();

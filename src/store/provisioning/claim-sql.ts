@@ -8,7 +8,7 @@
 // `<batch>:<resourceType>:<scimId>`.
 import type { TargetName } from '../../core/connector.js';
 import type { ClaimedJob, Execution, ResourceKey, ResourceType } from '../../core/provisioning/model.js';
-import { empty, list, rows, sql, type Sql } from '../sql.js';
+import { list, rows, sql, type Sql } from '../sql.js';
 import { asBoolean, asDate, asNumber, type SqlRunner } from '../sql-runner.js';
 import { toMapping, type MappingRow } from './mapping-row.js';
 import { toUserSnapshot } from './scim-snapshots.js';
@@ -42,29 +42,30 @@ interface KeyRow {
 /**
  * Resources with due work on `target`, oldest due first: running jobs whose lease expired (a crashed execution,
  * looked for only when `includeExpired`), then queued jobs that are due. Index range scans on
- * (target, state, runAfter), in index order.
+ * (target, state, runAfter), in index order. The resources in flight here are skipped in JS: as SQL (`NOT IN
+ * (VALUES …)`, one text per list length) that cost more than the scan itself.
  */
 async function dueKeys(
   run: SqlRunner,
   p: { target: TargetName; now: Date; max: number; exclude: ResourceKey[]; includeExpired: boolean },
 ): Promise<ResourceKey[]> {
-  const { target, now, max, exclude } = p;
-  const notExcluded = exclude.length > 0 ? sql`AND NOT ${keysSql(exclude)}` : empty;
-  // A resource with several queued jobs appears once per job: read more rows than keys wanted.
-  const limit = max * 4;
+  const { target, now, max } = p;
+  const excluded = new Set(p.exclude.map((k) => `${k.resourceType}:${k.scimId}`));
+  // A resource with several queued jobs appears once per job, an excluded one may too: read more rows than wanted.
+  const limit = max * 4 + excluded.size;
   const expired = p.includeExpired
     ? await run.query<KeyRow>(sql`SELECT "resourceType", "scimId" FROM "ProvisioningJob"
-        WHERE target = ${target} AND state = 'running' AND "leaseUntil" < ${now} ${notExcluded}
+        WHERE target = ${target} AND state = 'running' AND "leaseUntil" < ${now}
         ORDER BY "leaseUntil", id LIMIT ${limit}`)
     : [];
   const queued = await run.query<KeyRow>(sql`SELECT "resourceType", "scimId" FROM "ProvisioningJob"
-    WHERE target = ${target} AND state = 'queued' AND "runAfter" <= ${now} ${notExcluded}
+    WHERE target = ${target} AND state = 'queued' AND "runAfter" <= ${now}
     ORDER BY "runAfter", id LIMIT ${limit}`);
   const seen = new Set<string>();
   const keys: ResourceKey[] = [];
   for (const row of [...expired, ...queued]) {
     const id = `${row.resourceType}:${row.scimId}`;
-    if (seen.has(id)) continue;
+    if (seen.has(id) || excluded.has(id)) continue;
     seen.add(id);
     keys.push({ resourceType: asResourceType(row.resourceType), scimId: row.scimId, target });
     if (keys.length >= max) break;
