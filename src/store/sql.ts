@@ -1,10 +1,9 @@
-// Raw SQL through Prisma for the write paths every provisioned user takes (docs/decisions/0006-hot-write-path.md).
-// A Prisma model query costs 0.7–1.2 ms of CPU here (query compiler, client runtime, adapter); the same statement
-// through `$executeRaw`/`$queryRaw` costs about a quarter of that and can touch many rows at once. The SQL is
-// written once for both providers: double-quoted identifiers, `?`-free tagged templates (Prisma picks `?` or `$n`),
-// ON CONFLICT, `||`. Dates are always passed from JS, never left to a column DEFAULT: Prisma writes SQLite
-// DATETIMEs as ISO text (`…T…+00:00`) while CURRENT_TIMESTAMP writes `YYYY-MM-DD HH:MM:SS`, and the two formats
-// do not compare correctly as text.
+// The statements of the hot write path (docs/decisions/0006-hot-write-path.md), built as `Prisma.sql` values so that
+// one text serves both databases: ./sql-runner.ts runs them through Prisma's `$queryRaw` on PostgreSQL and on a direct
+// better-sqlite3 connection on SQLite (a Prisma model query costs 0.7–1.2 ms of CPU here, a prepared statement about
+// 0.01 ms). Portable SQL only: double-quoted identifiers, bound parameters, ON CONFLICT, RETURNING, row values, `||`.
+// Dates are always passed from JS, never left to a column DEFAULT: Prisma writes SQLite DATETIMEs as ISO text
+// (`…T…+00:00`) while CURRENT_TIMESTAMP writes `YYYY-MM-DD HH:MM:SS`, and the two formats do not compare as text.
 import { Prisma } from './database.js';
 
 export type Sql = Prisma.Sql;

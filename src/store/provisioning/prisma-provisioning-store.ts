@@ -1,8 +1,9 @@
-// ProvisioningStore (src/core/provisioning/ports.ts) on Prisma, for SQLite and PostgreSQL alike.
-// Concurrency: a resource key is owned through a lease on its IdMapping row, taken with ONE conditional UPDATE
-// (`… WHERE leaseUntil IS NULL OR leaseUntil < now`), which is atomic on both databases (PostgreSQL re-checks the
-// WHERE clause after waiting for a concurrent writer's row lock, so READ COMMITTED cannot hand it out twice).
-// Every write goes through withTransaction (serialised on SQLite, ../database.ts).
+// ProvisioningStore (src/core/provisioning/ports.ts) for SQLite and PostgreSQL alike: the hot path (claim, finish,
+// lease renewal, request status, audit) as raw SQL on a SqlRunner (./claim-sql.ts, ./finish-sql.ts, ADR 0006), the
+// rest on Prisma's model API. Concurrency: a resource key is owned through a lease on its IdMapping row, taken with
+// a conditional UPDATE (`… WHERE leaseUntil IS NULL OR leaseUntil < now`), which is atomic on both databases
+// (PostgreSQL re-checks the WHERE clause after waiting for a concurrent writer's row lock, so READ COMMITTED cannot
+// hand it out twice). Every write goes through the in-process write queue on SQLite (../transaction.ts).
 import type { TargetName } from '../../core/connector.js';
 import type {
   AuditRecord,
