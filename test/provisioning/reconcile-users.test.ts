@@ -113,6 +113,27 @@ describe('users', () => {
     expect(await mapping(db.handle, 'User', id, 'aac')).toMatchObject({ state: 'not_propagated' });
   });
 
+  it('links users that already exist: Server gets the SCIM names pushed, AAC takes the SCIM state as its baseline', async () => {
+    const p = await start();
+    // Found by email upstream, e.g. invited or created just before a crash, with names of their own.
+    const ctx = { requestId: 'seed' };
+    await aac.ensureUser({ scimId: 'seed', email: 'carol@example.com', givenName: 'carol@example.com', active: true }, ctx);
+    await server.ensureUser({ scimId: 'seed', email: 'carol@example.com', givenName: 'C.', active: true }, ctx);
+    const { id, requestId } = await scim.createUser({ userName: 'carol@example.com', email: 'carol@example.com', givenName: 'Carol' });
+    await expect(p.awaitRequest(requestId)).resolves.toEqual({ state: 'done' });
+
+    expect(server.userByEmail('carol@example.com')?.givenName).toBe('Carol');
+    expect(await mapping(db.handle, 'User', id, 'server')).toMatchObject({ state: 'synced' });
+    // AAC cannot take names from an admin: linking is not a change to report, as after an invite.
+    expect(aac.callsOf('updateUser')).toHaveLength(0);
+    expect(await mapping(db.handle, 'User', id, 'aac')).toMatchObject({ state: 'synced' });
+
+    // A later rename is a change AAC cannot take.
+    const renamed = await scim.updateUser(id, { givenName: 'Caroline' });
+    await p.awaitRequest(renamed);
+    expect(await mapping(db.handle, 'User', id, 'aac')).toMatchObject({ state: 'not_propagated' });
+  });
+
   it('remembers the Server groups a deactivation emptied and restores SCIM memberships on reactivation', async () => {
     const p = await start();
     const user = await scim.createUser({ userName: 'cy@example.com' });

@@ -21,6 +21,17 @@ function deactivationDropsMemberships(target: TargetName, mapping: Mapping): boo
   return target === 'server' || (mapping.extra.removedGroupIds?.length ?? 0) > 0;
 }
 
+/**
+ * What a linked (pre-existing) upstream user is diffed against. On Server its names and active flag are unknown:
+ * diff against nothing, so they are pushed. AAC never takes names from an admin (A.6.3) and its connector aligns
+ * `active` when it adopts a person; so, as after an invite, the SCIM state is the baseline and only later changes
+ * are reported as not propagated. (Otherwise a user invited just before a crash, and found again after it, would be
+ * `not_propagated` where every other invitee is `synced`.)
+ */
+function baselineAfterLink(target: TargetName, user: DesiredUser): UserPushed | null {
+  return target === 'aac' ? pushedOf(user) : null;
+}
+
 const NAME_FIELDS = ['email', 'givenName', 'familyName', 'displayName'] as const;
 
 function pushedOf(user: DesiredUser): UserPushed {
@@ -127,8 +138,7 @@ async function converge(ctx: ReconcileContext, mapping: Mapping, user: DesiredUs
     mapping.upstreamId = ensured.upstreamId;
     justProvisioned = true;
     ctx.record({ action: 'ensureUser', outcome: ensured.outcome, upstreamId: ensured.upstreamId, email: user.email });
-    // A linked (pre-existing) user's names and active flag are unknown: diff against nothing.
-    mapping.lastPushed = ensured.outcome === 'linked' ? null : pushedOf(user);
+    mapping.lastPushed = ensured.outcome === 'linked' ? baselineAfterLink(target, user) : pushedOf(user);
   }
   const upstreamId = mapping.upstreamId;
   const last = asUserPushed(mapping.lastPushed);
