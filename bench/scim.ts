@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { RequestParams } from 'autocannon';
+import { runPaced } from './lib/paced.js';
 import { runLoad, type LoadSummary } from './lib/load.js';
 import { startBareExpress, startBridge, type BridgeServer } from './lib/processes.js';
 import { ScimClient, idFromBody, userBody } from './lib/scim-client.js';
@@ -162,13 +163,17 @@ async function measureUserEndpoints(
   });
   log(`POST /Users: ${report.createUser.reqPerSec} req/s, p99 ${report.createUser.p99Ms} ms`);
 
-  const fixed = { ...common, duration: config.durationS, overallRate: config.fixedRate };
-  // Like every other phase, each fixed-rate phase gets a 1 s warm-up at its own load: right after the POST burst,
-  // the bridge is still checkpointing SQLite's WAL and collecting the garbage of 1 000+ writes.
-  await runLoad({ ...fixed, duration: 1, requests: [byId] });
-  const getById = await runLoad({ ...fixed, requests: [byId] });
-  await runLoad({ ...fixed, duration: 1, requests: [byName] });
-  report.fixedRate = { getById, filterUserName: await runLoad({ ...fixed, requests: [byName] }) };
+  // An evenly paced open-loop load (bench/lib/paced.ts): autocannon's overallRate sends each second's requests as
+  // one burst. Like every other phase, each fixed-rate phase gets a 1 s warm-up at its own load: right after the
+  // POST burst, the bridge is still checkpointing SQLite's WAL and collecting the garbage of 1 000+ writes.
+  const paced = (nextPath: () => string, durationS: number) =>
+    runPaced({ baseUrl: bridge.baseUrl, rate: config.fixedRate, durationS, headers, nextPath });
+  const idPath = () => `/scim/v2/Users/${random(ids)}`;
+  const namePath = () => `/scim/v2/Users?filter=${encodeURIComponent(`userName eq "${random(userNames)}"`)}`;
+  await paced(idPath, 1);
+  const getById = await paced(idPath, config.durationS);
+  await paced(namePath, 1);
+  report.fixedRate = { getById, filterUserName: await paced(namePath, config.durationS) };
   log(
     `at ${config.fixedRate} req/s: GET by id p99 ${report.fixedRate.getById.p99Ms} ms, ` +
       `filter p99 ${report.fixedRate.filterUserName.p99Ms} ms`,

@@ -7,10 +7,9 @@ import { normalizeGroupInput } from '../scim/resources.js';
 import { jsonEqual } from '../scim/values.js';
 import { renderGroup } from '../scim/render.js';
 import { compareBy } from '../scim/projection.js';
-import type { DatabaseHandle, Tx } from '../store/database.js';
+import type { DatabaseHandle } from '../store/database.js';
 import { isUniqueViolation } from '../store/sql.js';
-import { prismaRunner } from '../store/sql-runner.js';
-import { withTransaction } from '../store/transaction.js';
+import { withSqlTransaction, type SqlRunner } from '../store/sql-runner.js';
 import { recordScimRequest } from '../store/audit.repository.js';
 import {
   GroupsRepository,
@@ -87,15 +86,15 @@ export class GroupsService {
   async create(body: unknown, ctx: WriteContext): Promise<Doc> {
     const { doc, members, displays } = normalizeGroupInput(body);
     const id = crypto.randomUUID();
-    await this.write(ctx, 'POST', 201, id, async (tx) => {
-      await this.requireUsers(tx, members);
+    await this.write(ctx, 'POST', 201, id, async (run) => {
+      await this.requireUsers(run, members);
       try {
-        await this.repo.insert(tx, id, recordInput(doc));
+        await this.repo.insert(run, id, recordInput(doc));
       } catch (err) {
         if (isUniqueViolation(err)) throw conflict(doc.displayName);
         throw err;
       }
-      const added = await this.repo.addMembers(tx, id, members, displays);
+      const added = await this.repo.addMembers(run, id, members, displays);
       return { added, removed: [] };
     });
     await settleUpstream(this.provisioning, ctx, this.upstreamDeadlineMs, () => this.undoCreate(id, ctx));
@@ -122,8 +121,8 @@ export class GroupsService {
     if (!before) throw notFound('Group', id);
     versionPrecondition(ifMatch, before.version);
     const memberIds = ((await this.repo.membersOf([id])).get(id) ?? []).map((m) => m.value);
-    await this.write(ctx, 'DELETE', 204, id, async (tx) => {
-      if (!(await this.repo.delete(tx, id))) throw notFound('Group', id);
+    await this.write(ctx, 'DELETE', 204, id, async (run) => {
+      if (!(await this.repo.delete(run, id))) throw notFound('Group', id);
       return { added: [], removed: [] };
     });
     await settleUpstream(this.provisioning, ctx, this.upstreamDeadlineMs, () =>
@@ -163,17 +162,17 @@ export class GroupsService {
       if (!before) throw notFound('Group', id);
       versionPrecondition(ifMatch, before.version);
       const { doc, delta } = compute(before.data);
-      const stored = await this.write(ctx, method, 200, id, async (tx) => {
-        if (jsonEqual(doc, before.data)) return this.changeMembersOnly(tx, id, delta);
+      const stored = await this.write(ctx, method, 200, id, async (run) => {
+        if (jsonEqual(doc, before.data)) return this.changeMembersOnly(run, id, delta);
         let updated: StoredGroup | null;
         try {
-          updated = await this.repo.updateIfVersion(tx, id, before.version, recordInput(doc));
+          updated = await this.repo.updateIfVersion(run, id, before.version, recordInput(doc));
         } catch (err) {
           if (isUniqueViolation(err)) throw conflict(String(doc.displayName));
           throw err;
         }
         if (!updated) return null;
-        return { group: updated, ...(await this.applyDelta(tx, id, delta)) };
+        return { group: updated, ...(await this.applyDelta(run, id, delta)) };
       });
       if (!stored) {
         if (ifMatch !== undefined) throw new ScimError(412, undefined, `Group ${id} was changed concurrently.`);
@@ -194,27 +193,27 @@ export class GroupsService {
    * (RFC 7644 §3.5.2.1, catalog OG-09, RX-03, RM-02).
    */
   private async changeMembersOnly(
-    tx: Tx,
+    run: SqlRunner,
     id: string,
     delta: MemberDelta,
   ): Promise<{ group: StoredGroup; added: string[]; removed: string[] } | null> {
-    const current = await this.repo.get(id, tx);
+    const current = await this.repo.get(id, run);
     if (!current) return null;
-    const redisplayed = await this.repo.displaysDiffer(tx, id, delta.displays);
-    const change = await this.applyDelta(tx, id, delta);
+    const redisplayed = await this.repo.displaysDiffer(run, id, delta.displays);
+    const change = await this.applyDelta(run, id, delta);
     const changed = redisplayed || change.added.length + change.removed.length > 0;
-    const group = changed ? await this.repo.touch(tx, id) : current;
+    const group = changed ? await this.repo.touch(run, id) : current;
     return group ? { group, ...change } : null;
   }
 
-  private async applyDelta(tx: Tx, groupId: string, delta: MemberDelta): Promise<{ added: string[]; removed: string[] }> {
+  private async applyDelta(run: SqlRunner, groupId: string, delta: MemberDelta): Promise<{ added: string[]; removed: string[] }> {
     if (delta.replaceAll) {
-      await this.requireUsers(tx, delta.replaceAll);
-      return this.repo.setMembers(tx, groupId, delta.replaceAll, delta.displays);
+      await this.requireUsers(run, delta.replaceAll);
+      return this.repo.setMembers(run, groupId, delta.replaceAll, delta.displays);
     }
-    const removed = await this.repo.removeMembers(tx, groupId, delta.remove);
-    await this.requireUsers(tx, delta.add);
-    const added = await this.repo.addMembers(tx, groupId, delta.add, delta.displays);
+    const removed = await this.repo.removeMembers(run, groupId, delta.remove);
+    await this.requireUsers(run, delta.add);
+    const added = await this.repo.addMembers(run, groupId, delta.add, delta.displays);
     return { added, removed };
   }
 
@@ -223,12 +222,12 @@ export class GroupsService {
    * refused too, with a detail that says so: neither AAC workspace groups nor Server usergroups nest, and neither
    * Okta Group Push nor Entra sends nested groups (catalog EG-12 only asks that members are the bridge's ids).
    */
-  private async requireUsers(tx: Tx, userIds: string[]): Promise<void> {
+  private async requireUsers(run: SqlRunner, userIds: string[]): Promise<void> {
     if (userIds.length === 0) return;
-    const existing = await this.users.existingIds(userIds, tx);
+    const existing = await this.users.existingIds(userIds, run);
     const unknown = userIds.filter((id) => !existing.has(id));
     if (unknown.length === 0) return;
-    const groups = await this.repo.existingIds(unknown, tx);
+    const groups = await this.repo.existingIds(unknown, run);
     if (groups.size > 0) {
       const ids = [...groups].slice(0, 5).join(', ');
       throw new ScimError(400, 'invalidValue', `Member id(s) ${ids} are groups: nested groups are not supported.`);
@@ -242,12 +241,11 @@ export class GroupsService {
     method: string,
     status: number,
     id: string,
-    change: (tx: Tx) => Promise<T>,
+    change: (run: SqlRunner) => Promise<T>,
   ): Promise<T> {
-    return withTransaction(this.handle, async (tx) => {
-      const result = await change(tx);
+    return withSqlTransaction(this.handle, async (run) => {
+      const result = await change(run);
       if (result === null) return result;
-      const run = prismaRunner(tx);
       await recordScimRequest(run, {
         requestId: ctx.requestId,
         tokenId: ctx.tokenId,
@@ -271,30 +269,30 @@ export class GroupsService {
   }
 
   private async undoCreate(id: string, ctx: WriteContext): Promise<void> {
-    await this.write({ ...ctx, requestId: `${ctx.requestId}:undo` }, 'DELETE', 204, id, async (tx) => {
-      await this.repo.delete(tx, id);
+    await this.write({ ...ctx, requestId: `${ctx.requestId}:undo` }, 'DELETE', 204, id, async (run) => {
+      await this.repo.delete(run, id);
       return { added: [], removed: [] };
     });
   }
 
   /** Undo of a rejected update: previous attributes back, and the member delta reversed. */
   private async revert(before: StoredGroup, added: string[], removed: string[], ctx: WriteContext): Promise<void> {
-    await this.write({ ...ctx, requestId: `${ctx.requestId}:undo` }, 'RESTORE', 200, before.id, async (tx) => {
-      const current = await this.repo.get(before.id, tx);
-      if (current) await this.repo.updateIfVersion(tx, before.id, current.version, recordInput(before.data));
-      const reRemoved = await this.repo.removeMembers(tx, before.id, added);
-      const stillUsers = await this.users.existingIds(removed, tx);
-      const reAdded = await this.repo.addMembers(tx, before.id, removed.filter((m) => stillUsers.has(m)));
+    await this.write({ ...ctx, requestId: `${ctx.requestId}:undo` }, 'RESTORE', 200, before.id, async (run) => {
+      const current = await this.repo.get(before.id, run);
+      if (current) await this.repo.updateIfVersion(run, before.id, current.version, recordInput(before.data));
+      const reRemoved = await this.repo.removeMembers(run, before.id, added);
+      const stillUsers = await this.users.existingIds(removed, run);
+      const reAdded = await this.repo.addMembers(run, before.id, removed.filter((m) => stillUsers.has(m)));
       return { added: reAdded, removed: reRemoved };
     });
   }
 
   /** Undo of a rejected delete: the group comes back with its members. */
   private async restore(before: StoredGroup, memberIds: string[], ctx: WriteContext): Promise<void> {
-    await this.write({ ...ctx, requestId: `${ctx.requestId}:undo` }, 'RESTORE', 200, before.id, async (tx) => {
-      if (!(await this.repo.get(before.id, tx))) await this.repo.insert(tx, before.id, recordInput(before.data));
-      const existing = await this.users.existingIds(memberIds, tx);
-      const added = await this.repo.addMembers(tx, before.id, memberIds.filter((m) => existing.has(m)));
+    await this.write({ ...ctx, requestId: `${ctx.requestId}:undo` }, 'RESTORE', 200, before.id, async (run) => {
+      if (!(await this.repo.get(before.id, run))) await this.repo.insert(run, before.id, recordInput(before.data));
+      const existing = await this.users.existingIds(memberIds, run);
+      const added = await this.repo.addMembers(run, before.id, memberIds.filter((m) => existing.has(m)));
       return { added, removed: [] };
     });
   }

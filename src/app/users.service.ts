@@ -10,8 +10,7 @@ import { compareBy } from '../scim/projection.js';
 import { jsonEqual } from '../scim/values.js';
 import type { DatabaseHandle } from '../store/database.js';
 import { isUniqueViolation } from '../store/sql.js';
-import { prismaRunner, withSqlTransaction, type SqlRunner } from '../store/sql-runner.js';
-import { withTransaction } from '../store/transaction.js';
+import { withSqlTransaction, type SqlRunner } from '../store/sql-runner.js';
 import { recordScimRequest } from '../store/audit.repository.js';
 import { GroupsRepository } from '../store/groups.repository.js';
 import { createUserReads, type UserReads } from '../store/user-reads.js';
@@ -217,22 +216,18 @@ export class UsersService {
   ): Promise<T> {
     return withSqlTransaction(this.handle, async (run) => {
       const result = await change(run);
-      await this.recordAndEnqueue(run, ctx, method, status, id);
+      await recordScimRequest(run, {
+        requestId: ctx.requestId,
+        tokenId: ctx.tokenId,
+        method,
+        path: ctx.path,
+        resourceType: 'User',
+        resourceId: id,
+        status,
+      });
+      await this.provisioning.enqueueUser(run, { requestId: ctx.requestId, userId: id });
       return result;
     });
-  }
-
-  private async recordAndEnqueue(run: SqlRunner, ctx: WriteContext, method: string, status: number, id: string) {
-    await recordScimRequest(run, {
-      requestId: ctx.requestId,
-      tokenId: ctx.tokenId,
-      method,
-      path: ctx.path,
-      resourceType: 'User',
-      resourceId: id,
-      status,
-    });
-    await this.provisioning.enqueueUser(run, { requestId: ctx.requestId, userId: id });
   }
 
   /** Compensation for a create an upstream rejected: the user goes away again, here and wherever it got to. */
@@ -242,25 +237,23 @@ export class UsersService {
 
   /**
    * Compensation for an update or delete an upstream rejected: the previous state comes back (for a delete, with
-   * its creation time and group memberships), and reconcile work undoes what other targets already did. One Prisma
-   * transaction, because restoring memberships uses the groups repository.
+   * its creation time and group memberships), and reconcile work undoes what other targets already did.
    */
   private async restore(before: StoredUser, ctx: WriteContext, groupIds: string[] = []): Promise<void> {
     const undo = { ...ctx, requestId: `${ctx.requestId}:undo` };
-    await withTransaction(this.handle, async (tx) => {
-      const run = prismaRunner(tx);
-      const current = await this.repo.get(before.id, tx);
+    await this.write(undo, 'RESTORE', 200, before.id, async (run) => {
       const input = recordInput(before.data);
-      if (current) {
-        await this.repo.replaceIfVersion(run, before.id, current.version, input);
-      } else {
-        await this.repo.insert(run, before.id, input, before.createdAt);
-        for (const groupId of groupIds) {
-          const added = await this.groups.addMembers(tx, groupId, [before.id]).catch(() => []);
-          if (added.length > 0) await this.provisioning.enqueueGroup(run, { requestId: undo.requestId, groupId, added });
-        }
+      const version = await this.repo.versionOf(run, before.id);
+      if (version !== null) {
+        await this.repo.replaceIfVersion(run, before.id, version, input);
+        return;
       }
-      await this.recordAndEnqueue(run, undo, 'RESTORE', 200, before.id);
+      await this.repo.insert(run, before.id, input, before.createdAt);
+      const groups = await this.groups.existingIds(groupIds, run);
+      for (const groupId of groupIds.filter((id) => groups.has(id))) {
+        const added = await this.groups.addMembers(run, groupId, [before.id]);
+        if (added.length > 0) await this.provisioning.enqueueGroup(run, { requestId: undo.requestId, groupId, added });
+      }
     });
   }
 }

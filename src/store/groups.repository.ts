@@ -1,7 +1,9 @@
 // SCIM groups. Members are rows of GroupMember, so that adding or removing one member of a 20 000-member group is
 // one insert or delete, never a rewrite of the whole list (../shared/NOTES.md deviation 10).
-import type { DatabaseHandle, Tx } from './database.js';
+import type { DatabaseHandle } from './database.js';
 import { toPrismaWhere, type IndexPredicate } from './index-predicate.js';
+import { list, rows, sql } from './sql.js';
+import { asDate, asNumber, prismaRunner, type SqlRunner } from './sql-runner.js';
 
 export interface GroupRecordInput {
   displayName: string;
@@ -71,6 +73,32 @@ function chunks<T>(items: T[]): T[][] {
   return out;
 }
 
+interface RawGroupRow {
+  id: string;
+  displayName: string;
+  externalId: string | null;
+  data: string;
+  version: unknown;
+  createdAt: unknown;
+  updatedAt: unknown;
+}
+
+const GROUP_COLUMNS = sql`id, "displayName", "externalId", data, version, "createdAt", "updatedAt"`;
+
+function fromRaw(row: RawGroupRow): StoredGroup {
+  return toStoredGroup({
+    ...row,
+    version: asNumber(row.version),
+    createdAt: asDate(row.createdAt),
+    updatedAt: asDate(row.updatedAt),
+  });
+}
+
+/**
+ * Writes (and the reads inside a write) run as raw statements on the caller's SqlRunner, like the user writes
+ * (docs/decisions/0006-hot-write-path.md): adding one member to a 20 000-member group is a handful of indexed
+ * statements. Lists and member reads for responses stay on Prisma's model API.
+ */
 export class GroupsRepository {
   constructor(private readonly handle: DatabaseHandle) {}
 
@@ -78,22 +106,30 @@ export class GroupsRepository {
     return this.handle.db;
   }
 
-  async get(id: string, tx?: Tx): Promise<StoredGroup | null> {
-    const row = await (tx ?? this.db).scimGroup.findUnique({ where: { id }, select: ROW_SELECT });
-    return row ? toStoredGroup(row) : null;
+  /** Committed data (outside a write), or the caller's transaction. */
+  private reader(run?: SqlRunner): SqlRunner {
+    return run ?? this.handle.direct?.reader ?? prismaRunner(this.db);
   }
 
-  async existingIds(ids: string[], tx?: Tx): Promise<Set<string>> {
-    if (ids.length === 0) return new Set();
-    const rows = await (tx ?? this.db).scimGroup.findMany({ where: { id: { in: ids } }, select: { id: true } });
-    return new Set(rows.map((r) => r.id));
+  async get(id: string, run?: SqlRunner): Promise<StoredGroup | null> {
+    const [row] = await this.reader(run).query<RawGroupRow>(sql`SELECT ${GROUP_COLUMNS} FROM "ScimGroup" WHERE id = ${id}`);
+    return row ? fromRaw(row) : null;
+  }
+
+  async existingIds(ids: string[], run?: SqlRunner): Promise<Set<string>> {
+    const found = new Set<string>();
+    for (const part of chunks([...new Set(ids)])) {
+      const rows = await this.reader(run).query<{ id: string }>(sql`SELECT id FROM "ScimGroup" WHERE id IN (${list(part)})`);
+      for (const row of rows) found.add(row.id);
+    }
+    return found;
   }
 
   /** Members with their display (the user's displayName, else userName), in the order they were added. */
-  async membersOf(groupIds: string[], tx?: Tx): Promise<Map<string, MemberRef[]>> {
+  async membersOf(groupIds: string[]): Promise<Map<string, MemberRef[]>> {
     const result = new Map<string, MemberRef[]>(groupIds.map((id) => [id, []]));
     if (groupIds.length === 0) return result;
-    const rows = await (tx ?? this.db).groupMember.findMany({
+    const rows = await this.db.groupMember.findMany({
       where: groupIds.length === 1 ? { groupId: groupIds[0] } : { groupId: { in: groupIds } },
       select: { groupId: true, userId: true, display: true, user: { select: { displayName: true, userName: true } } },
       orderBy: [{ createdAt: 'asc' }, { userId: 'asc' }],
@@ -106,105 +142,107 @@ export class GroupsRepository {
     return result;
   }
 
-  async insert(tx: Tx, id: string, input: GroupRecordInput): Promise<StoredGroup> {
-    return toStoredGroup(await tx.scimGroup.create({ data: { id, ...columns(input) }, select: ROW_SELECT }));
+  async insert(run: SqlRunner, id: string, input: GroupRecordInput): Promise<StoredGroup> {
+    const c = columns(input);
+    const now = new Date();
+    await run.execute(sql`INSERT INTO "ScimGroup" (id, "displayName", "displayNameLower", "externalId", data, version,
+      "createdAt", "updatedAt") VALUES (${id}, ${c.displayName}, ${c.displayNameLower}, ${c.externalId}, ${c.data}, 1,
+      ${now}, ${now})`);
+    return { id, displayName: c.displayName, externalId: c.externalId, data: JSON.parse(c.data) as Record<string, unknown>, version: 1, createdAt: now, updatedAt: now };
   }
 
   /** Updates attributes and bumps the version if it is still `expectedVersion`; null when it changed meanwhile. */
   async updateIfVersion(
-    tx: Tx,
+    run: SqlRunner,
     id: string,
     expectedVersion: number,
     input: GroupRecordInput,
   ): Promise<StoredGroup | null> {
-    const { count } = await tx.scimGroup.updateMany({
-      where: { id, version: expectedVersion },
-      data: { ...columns(input), version: { increment: 1 } },
-    });
-    return count === 0 ? null : this.get(id, tx);
+    const c = columns(input);
+    const [row] = await run.query<RawGroupRow>(sql`UPDATE "ScimGroup" SET "displayName" = ${c.displayName},
+        "displayNameLower" = ${c.displayNameLower}, "externalId" = ${c.externalId}, data = ${c.data},
+        version = version + 1, "updatedAt" = ${new Date()}
+      WHERE id = ${id} AND version = ${expectedVersion} RETURNING ${GROUP_COLUMNS}`);
+    return row ? fromRaw(row) : null;
   }
 
   /**
    * Marks a change that touched only memberships: bumps version and lastModified atomically, with no version
    * check, so concurrent member changes (each a row insert/delete) never conflict with one another.
    */
-  async touch(tx: Tx, id: string): Promise<StoredGroup | null> {
-    const { count } = await tx.scimGroup.updateMany({ where: { id }, data: { version: { increment: 1 } } });
-    return count === 0 ? null : this.get(id, tx);
+  async touch(run: SqlRunner, id: string): Promise<StoredGroup | null> {
+    const [row] = await run.query<RawGroupRow>(sql`UPDATE "ScimGroup" SET version = version + 1,
+      "updatedAt" = ${new Date()} WHERE id = ${id} RETURNING ${GROUP_COLUMNS}`);
+    return row ? fromRaw(row) : null;
   }
 
-  async delete(tx: Tx, id: string): Promise<boolean> {
-    const { count } = await tx.scimGroup.deleteMany({ where: { id } });
-    return count > 0;
+  /** Memberships go with the group (GroupMember's foreign key cascades). */
+  async delete(run: SqlRunner, id: string): Promise<boolean> {
+    return (await run.execute(sql`DELETE FROM "ScimGroup" WHERE id = ${id}`)) > 0;
+  }
+
+  private async presentMembers(run: SqlRunner, groupId: string, userIds: string[]): Promise<Map<string, string | null>> {
+    const rows = await run.query<{ userId: string; display: string | null }>(sql`SELECT "userId", display
+      FROM "GroupMember" WHERE "groupId" = ${groupId} AND "userId" IN (${list(userIds)})`);
+    return new Map(rows.map((r) => [r.userId, r.display]));
   }
 
   /**
    * Adds members that are not members yet, with the `display` the IdP sent (if any); returns the user ids actually
    * added. A display sent again for an existing member replaces the stored one.
    */
-  async addMembers(tx: Tx, groupId: string, userIds: string[], displays: Record<string, string> = {}): Promise<string[]> {
-    const wanted = [...new Set(userIds)];
+  async addMembers(run: SqlRunner, groupId: string, userIds: string[], displays: Record<string, string> = {}): Promise<string[]> {
     const added: string[] = [];
-    for (const part of chunks(wanted)) {
-      const existing = await tx.groupMember.findMany({
-        where: { groupId, userId: { in: part } },
-        select: { userId: true },
-      });
-      const present = new Set(existing.map((e) => e.userId));
+    const now = new Date();
+    for (const part of chunks([...new Set(userIds)])) {
+      const present = await this.presentMembers(run, groupId, part);
       const missing = part.filter((id) => !present.has(id));
       if (missing.length > 0) {
-        await tx.groupMember.createMany({
-          data: missing.map((userId) => ({ groupId, userId, display: displays[userId] ?? null })),
-        });
+        await run.execute(sql`INSERT INTO "GroupMember" ("groupId", "userId", display, "createdAt")
+          VALUES ${rows(missing.map((userId) => [groupId, userId, displays[userId] ?? null, now]))}`);
         added.push(...missing);
       }
       for (const userId of part.filter((id) => present.has(id) && displays[id] !== undefined)) {
-        await tx.groupMember.updateMany({ where: { groupId, userId }, data: { display: displays[userId] } });
+        await run.execute(sql`UPDATE "GroupMember" SET display = ${displays[userId] ?? null}
+          WHERE "groupId" = ${groupId} AND "userId" = ${userId}`);
       }
     }
     return added;
   }
 
   /** Whether a present member would get a `display` other than its stored one (a change of the group). */
-  async displaysDiffer(tx: Tx, groupId: string, displays: Record<string, string> = {}): Promise<boolean> {
+  async displaysDiffer(run: SqlRunner, groupId: string, displays: Record<string, string> = {}): Promise<boolean> {
     for (const part of chunks(Object.keys(displays))) {
-      const rows = await tx.groupMember.findMany({
-        where: { groupId, userId: { in: part } },
-        select: { userId: true, display: true },
-      });
-      if (rows.some((r) => r.display !== displays[r.userId])) return true;
+      const present = await this.presentMembers(run, groupId, part);
+      if ([...present].some(([userId, display]) => display !== displays[userId])) return true;
     }
     return false;
   }
 
   /** Removes members; returns the user ids that were members. */
-  async removeMembers(tx: Tx, groupId: string, userIds: string[]): Promise<string[]> {
+  async removeMembers(run: SqlRunner, groupId: string, userIds: string[]): Promise<string[]> {
     const removed: string[] = [];
     for (const part of chunks([...new Set(userIds)])) {
-      const existing = await tx.groupMember.findMany({
-        where: { groupId, userId: { in: part } },
-        select: { userId: true },
-      });
-      if (existing.length === 0) continue;
-      const ids = existing.map((e) => e.userId);
-      await tx.groupMember.deleteMany({ where: { groupId, userId: { in: ids } } });
-      removed.push(...ids);
+      const present = [...(await this.presentMembers(run, groupId, part)).keys()];
+      if (present.length === 0) continue;
+      await run.execute(sql`DELETE FROM "GroupMember" WHERE "groupId" = ${groupId} AND "userId" IN (${list(present)})`);
+      removed.push(...present);
     }
     return removed;
   }
 
   /** Makes the member list exactly `userIds`; returns what was added and removed. */
   async setMembers(
-    tx: Tx,
+    run: SqlRunner,
     groupId: string,
     userIds: string[],
     displays: Record<string, string> = {},
   ): Promise<{ added: string[]; removed: string[] }> {
-    const current = await tx.groupMember.findMany({ where: { groupId }, select: { userId: true } });
+    const current = await run.query<{ userId: string }>(sql`SELECT "userId" FROM "GroupMember" WHERE "groupId" = ${groupId}`);
     const wanted = new Set(userIds);
     const toRemove = current.map((c) => c.userId).filter((id) => !wanted.has(id));
-    const removed = await this.removeMembers(tx, groupId, toRemove);
-    const added = await this.addMembers(tx, groupId, [...wanted], displays);
+    const removed = await this.removeMembers(run, groupId, toRemove);
+    const added = await this.addMembers(run, groupId, [...wanted], displays);
     return { added, removed };
   }
 

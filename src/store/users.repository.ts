@@ -1,8 +1,8 @@
 // SCIM users as the bridge's system of record. The full resource is kept as JSON text; the attributes that
 // filters, uniqueness and the upstream targets need are kept again as indexed columns.
-import type { DatabaseHandle, Tx } from './database.js';
+import type { DatabaseHandle } from './database.js';
 import { toPrismaWhere, type IndexPredicate } from './index-predicate.js';
-import { sql } from './sql.js';
+import { list, sql } from './sql.js';
 import { asDate, asNumber, type SqlRunner } from './sql-runner.js';
 
 /** What the SCIM layer stores for a user (derived columns computed by the caller from the resource). */
@@ -74,16 +74,16 @@ export class UsersRepository {
     return this.handle.db;
   }
 
-  async get(id: string, tx?: Tx): Promise<StoredUser | null> {
-    const row = await (tx ?? this.db).scimUser.findUnique({ where: { id }, select: ROW_SELECT });
+  async get(id: string): Promise<StoredUser | null> {
+    const row = await this.db.scimUser.findUnique({ where: { id }, select: ROW_SELECT });
     return row ? toStoredUser(row) : null;
   }
 
   /** The groups a user is a member of (SCIM `groups`, read-only and computed). */
-  async groupsOf(userIds: string[], tx?: Tx): Promise<Map<string, GroupRef[]>> {
+  async groupsOf(userIds: string[]): Promise<Map<string, GroupRef[]>> {
     const result = new Map<string, GroupRef[]>();
     if (userIds.length === 0) return result;
-    const rows = await (tx ?? this.db).groupMember.findMany({
+    const rows = await this.db.groupMember.findMany({
       where: userIds.length === 1 ? { userId: userIds[0] } : { userId: { in: userIds } },
       select: { userId: true, group: { select: { id: true, displayName: true } } },
     });
@@ -146,10 +146,16 @@ export class UsersRepository {
     return (await run.execute(sql`DELETE FROM "ScimUser" WHERE id = ${id}`)) > 0;
   }
 
-  async existingIds(ids: string[], tx?: Tx): Promise<Set<string>> {
-    if (ids.length === 0) return new Set();
-    const rows = await (tx ?? this.db).scimUser.findMany({ where: { id: { in: ids } }, select: { id: true } });
-    return new Set(rows.map((r) => r.id));
+  /** The ids that are users, read in the caller's transaction. */
+  async existingIds(ids: string[], run: SqlRunner): Promise<Set<string>> {
+    const found = new Set<string>();
+    const unique = [...new Set(ids)];
+    for (let i = 0; i < unique.length; i += 500) {
+      const part = unique.slice(i, i + 500);
+      const rows = await run.query<{ id: string }>(sql`SELECT id FROM "ScimUser" WHERE id IN (${list(part)})`);
+      for (const row of rows) found.add(row.id);
+    }
+    return found;
   }
 
   count(predicate: IndexPredicate | null): Promise<number> {
