@@ -1,5 +1,5 @@
-// End-to-end proof of issue 4: the IdP scenario scripts of ../shared/idp/CATALOG.md §13 (SC-01, SC-02, SC-04,
-// SC-05, SC-06) replayed with the catalog's request shapes through the bridge as `npm start` builds it, into the
+// End-to-end proof of issue 4: the IdP scenario scripts of ../shared/idp/CATALOG.md §13 (SC-01 to SC-07)
+// replayed with the catalog's request shapes through the bridge as `npm start` builds it, into the
 // AAC and Server simulators. After each step the upstream state is asserted through the simulators' controls
 // (BRIDGE-INTERFACE.md "What a SCIM operation does upstream"), plus the id-mapping rows and the audit trail.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -350,6 +350,123 @@ describe.each(databaseKinds())('IdP scenarios end to end (%s)', (kind) => {
     expect(app.upstream.serverGroup(renamedTo)).toBeUndefined();
     const gq = inline('EG-11', 'GET', `/Groups?filter=${encodeURIComponent(`displayName eq "${renamedTo}"`)}`);
     expect((await replay(gq, 200)).body.totalResults).toBe(0);
+  });
+
+  /** Every page of a list, Okta-style: startIndex advances by `count` until totalResults resources were fetched. */
+  async function allPages(resource: 'Users' | 'Groups', count: number, caseName: string) {
+    const ids: string[] = [];
+    for (let startIndex = 1; ; startIndex += count) {
+      const page = await replay(inline(caseName, 'GET', `/${resource}?startIndex=${startIndex}&count=${count}`), 200);
+      const resources = page.body.Resources as Array<{ id: string }>;
+      expect(page.body).toMatchObject({ startIndex, itemsPerPage: resources.length });
+      expect(resources.length).toBeLessThanOrEqual(count);
+      ids.push(...resources.map((r) => r.id));
+      if (startIndex + count > Number(page.body.totalResults)) return { ids, total: Number(page.body.totalResults) };
+    }
+  }
+
+  it('SC-03 Okta import: pages over 250 users and the groups, spot-checks users; nothing moves upstream', async () => {
+    // Setup: 250 users (and two groups) exist, created as the IdP would, 10 at a time.
+    const emails = Array.from({ length: 250 }, (_, i) => `sc03.import.${String(i).padStart(3, '0')}@example.com`);
+    for (let i = 0; i < emails.length; i += 10) {
+      await Promise.all(
+        emails.slice(i, i + 10).map((email) => {
+          const base = idpRequest('okta/OK-03-create-user.json');
+          return replay(base, 201, { ...base.body, userName: email, emails: [{ primary: true, type: 'work', value: email }] });
+        }),
+      );
+    }
+    for (const name of ['SC03 Import A', 'SC03 Import B']) {
+      await replay(inline('OG-01', 'POST', '/Groups', { schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], displayName: name, members: [] }), 201);
+    }
+    for (const email of emails) expect(app.upstream.aacStatus(email), email).toBe('new');
+
+    const before = { aac: app.sims.aac.control.requestCounts(), server: app.sims.server.control.requestCounts() };
+    const users = await allPages('Users', 100, 'OK-14');
+    expect(users.total).toBeGreaterThanOrEqual(250);
+    expect(new Set(users.ids).size).toBe(users.total);
+    // the same order on a second pass ("the SCIM server must consistently return the same ordering")
+    expect((await allPages('Users', 100, 'OK-14')).ids).toEqual(users.ids);
+    const groups = await allPages('Groups', 100, 'OG-03');
+    expect(new Set(groups.ids).size).toBe(groups.total);
+    for (const id of [users.ids[0], users.ids[124], users.ids.at(-1)]) {
+      const one = await replay(inline('OK-06', 'GET', `/Users/${id}`), 200);
+      expect(one.body).toMatchObject({ id, schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'] });
+    }
+    // An import only reads: no upstream call, no audit row.
+    expect(app.sims.aac.control.requestCounts()).toEqual(before.aac);
+    expect(app.sims.server.control.requestCounts()).toEqual(before.server);
+  });
+
+  it('SC-07 Microsoft gallery direct tests: schemas, round trip, null update, paging, rename, manager', async () => {
+    const schemas = await replay(inline('D-04', 'GET', '/Schemas'), 200);
+    const schemaIds = (schemas.body.Resources as Array<{ id: string }>).map((r) => r.id);
+    expect(schemaIds).toContain('urn:ietf:params:scim:schemas:core:2.0:Group');
+
+    // EN-33: create, then PATCH single-valued attributes; GET shows exactly what was sent
+    const created: Array<{ id: string; email: string }> = [];
+    for (const n of [1, 2]) {
+      const email = `sc07.gallery.${n}@example.com`;
+      const base = idpRequest('entra/EN-02-create-user.json');
+      const res = await replay(base, 201, { ...base.body, userName: email, externalId: `sc07-${n}`, emails: [{ primary: true, type: 'work', value: email }] });
+      expect(res.body.userName).toBe(email);
+      created.push({ id: String(res.body.id), email });
+    }
+    const [u1, u2] = created as [(typeof created)[0], (typeof created)[0]];
+    expect(app.upstream.aacStatus(u1.email)).toBe('new');
+    expect(app.upstream.serverUser(u1.email)).toMatchObject({ isActive: true });
+    await replay(inline('EN-33', 'PATCH', `/Users/${u1.id}`, {
+      schemas: [PATCH_SCHEMA],
+      Operations: [
+        { op: 'Replace', path: 'title', value: 'Gallery tester' },
+        { op: 'Replace', path: 'preferredLanguage', value: 'en-US' },
+      ],
+    }), [200, 204]);
+    expect((await replay(inline('EN-33', 'GET', `/Users/${u1.id}`), 200)).body).toMatchObject({ title: 'Gallery tester', preferredLanguage: 'en-US' });
+
+    // EN-26: empty, then null → absent; attributes no upstream takes leave the mappings synced
+    await replay(idpRequest('entra/EN-26-null-update-empty.json', { uid: u1.id }), [200, 204]);
+    await replay(idpRequest('entra/EN-26-null-update-null.json', { uid: u1.id }), [200, 204]);
+    expect((await replay(inline('EN-26', 'GET', `/Users/${u1.id}`), 200)).body.title).toBeUndefined();
+    await expectMappings('User', u1.id, { aac: 'synced', server: 'synced' });
+
+    // EN-32: pages of 5 starting at 1, 6, 11 (the run holds far more than 11 users by now)
+    for (const startIndex of [1, 6, 11]) {
+      const page = await replay(inline('EN-32', 'GET', `/Users?startIndex=${startIndex}&count=5`), 200);
+      expect(page.body).toMatchObject({ startIndex });
+      expect(Number(page.body.itemsPerPage)).toBeLessThanOrEqual(5);
+    }
+
+    // EG-05: a group renamed upstream on both
+    const group = await replay(idpRequest('entra/EG-01-create-group.json'), 201, {
+      ...idpRequest('entra/EG-01-create-group.json').body,
+      displayName: 'SC07 gallery group',
+      externalId: 'sc07-group',
+    });
+    const gid = String(group.body.id);
+    await replay(inline('EG-05', 'PATCH', `/Groups/${gid}`, {
+      ...idpRequest('entra/EG-05-rename-group.json', { gid }).body,
+      Operations: [{ op: 'Replace', path: 'displayName', value: 'SC07 gallery group renamed' }],
+    }), [200, 204]);
+    expect(app.upstream.aacGroup('SC07 gallery group renamed')).toBeDefined();
+    expect(app.upstream.serverGroup('SC07 gallery group renamed')).toBeDefined();
+    expect(app.upstream.serverGroup('SC07 gallery group')).toBeUndefined();
+
+    // EN-22 / EN-23: manager set as a bare string, changed, removed by "Replace with empty"
+    const enterprise = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
+    const managerOf = async (id: string) =>
+      ((await replay(inline('EN-22', 'GET', `/Users/${id}`), 200)).body[enterprise] as { manager?: { value?: string } } | undefined)?.manager?.value;
+    await replay(idpRequest('entra/EN-22-manager-string.json', { uid: u1.id, managerId: u2.id }), [200, 204]);
+    expect(await managerOf(u1.id)).toBe(u2.id);
+    await replay(inline('EN-23', 'PATCH', `/Users/${u1.id}`, {
+      schemas: [PATCH_SCHEMA],
+      Operations: [{ op: 'Replace', path: `${enterprise}:manager`, value: u1.id }],
+    }), [200, 204]);
+    expect(await managerOf(u1.id)).toBe(u1.id);
+    await replay(idpRequest('entra/EN-23-manager-replace-empty.json', { uid: u1.id }), [200, 204]);
+    expect(await managerOf(u1.id)).toBeUndefined();
+    // the manager is not an upstream attribute: nothing was refused, nothing is pending
+    await expectMappings('User', u1.id, { aac: 'synced', server: 'synced' });
   });
 
   it('links every SCIM request id of the run to its audit rows', async () => {
