@@ -1,10 +1,11 @@
 // The hot read paths of the IdPs — GET /Users/{id} and the `userName eq` / `externalId eq` lookups Okta and Entra
-// run before every change — answered with ONE query each. On SQLite it runs on a separate read-only
-// better-sqlite3 connection (WAL: readers never wait for the writer, and see only committed data); a Prisma
+// run before every change — answered with ONE query each. On SQLite it runs on the direct read-only better-sqlite3
+// connection of ./sql-runner.ts (WAL: readers never wait for the writer, and see only committed data); a Prisma
 // query costs ~0.3 ms of CPU (../shared/NOTES.md), the prepared statement a few microseconds. PostgreSQL keeps
 // the Prisma path. Decision and numbers: docs/decisions/0005-hot-read-path.md.
-import Database from 'better-sqlite3';
-import { sqlitePath, type DatabaseHandle } from './database.js';
+import type { DatabaseHandle } from './database.js';
+import { sql } from './sql.js';
+import type { SqlRunner } from './sql-runner.js';
 import { toStoredUser, UsersRepository, type GroupRef, type StoredUser } from './users.repository.js';
 
 export interface UserWithGroups {
@@ -31,25 +32,15 @@ interface Row {
   groups: string;
 }
 
-const SELECT = `SELECT u.id, u.data, u.version, u.createdAt, u.updatedAt,
+const SELECT = sql`SELECT u.id, u.data, u.version, u.createdAt, u.updatedAt,
   (SELECT json_group_array(json_object('value', g.id, 'display', g.displayName))
      FROM GroupMember m JOIN ScimGroup g ON g.id = m.groupId WHERE m.userId = u.id) AS groups
   FROM ScimUser u`;
+const ORDER = sql`ORDER BY u.createdAt, u.id`;
 
+/** The direct read-only connection's prepared statements (./sql-runner.ts caches them by text). */
 class SqliteUserReads implements UserReads {
-  private readonly db: Database.Database;
-  private readonly statements: Record<LookupColumn, Database.Statement>;
-
-  constructor(file: string) {
-    this.db = new Database(file, { readonly: true, fileMustExist: true });
-    this.db.pragma('busy_timeout = 5000');
-    const order = ' ORDER BY u.createdAt, u.id';
-    this.statements = {
-      id: this.db.prepare(`${SELECT} WHERE u.id = ?`),
-      userNameLower: this.db.prepare(`${SELECT} WHERE u.userNameLower = ?${order}`),
-      externalId: this.db.prepare(`${SELECT} WHERE u.externalId = ?${order}`),
-    };
-  }
+  constructor(private readonly reader: SqlRunner) {}
 
   private static toResult(row: Row): UserWithGroups {
     return {
@@ -58,19 +49,19 @@ class SqliteUserReads implements UserReads {
     };
   }
 
-  get(id: string): Promise<UserWithGroups | null> {
-    const row = this.statements.id.get(id) as Row | undefined;
-    return Promise.resolve(row ? SqliteUserReads.toResult(row) : null);
+  async get(id: string): Promise<UserWithGroups | null> {
+    const [row] = await this.reader.query<Row>(sql`${SELECT} WHERE u.id = ${id}`);
+    return row ? SqliteUserReads.toResult(row) : null;
   }
 
-  findBy(column: LookupColumn, value: string): Promise<UserWithGroups[]> {
-    const rows = this.statements[column].all(value) as Row[];
-    return Promise.resolve(rows.map((r) => SqliteUserReads.toResult(r)));
+  async findBy(column: LookupColumn, value: string): Promise<UserWithGroups[]> {
+    const where =
+      column === 'id' ? sql`u.id = ${value}` : column === 'userNameLower' ? sql`u.userNameLower = ${value}` : sql`u.externalId = ${value}`;
+    const rows = await this.reader.query<Row>(sql`${SELECT} WHERE ${where} ${ORDER}`);
+    return rows.map((r) => SqliteUserReads.toResult(r));
   }
 
-  close(): void {
-    this.db.close();
-  }
+  close(): void {}
 }
 
 class PrismaUserReads implements UserReads {
@@ -96,5 +87,5 @@ class PrismaUserReads implements UserReads {
 }
 
 export function createUserReads(handle: DatabaseHandle): UserReads {
-  return handle.provider === 'sqlite' ? new SqliteUserReads(sqlitePath(handle.url)) : new PrismaUserReads(handle);
+  return handle.direct ? new SqliteUserReads(handle.direct.reader) : new PrismaUserReads(handle);
 }
