@@ -73,18 +73,21 @@ async function dueKeys(
   return keys;
 }
 
+/** What every statement of one claim shares. */
+interface ClaimScope {
+  run: SqlRunner;
+  target: TargetName;
+  batchId: string;
+  now: Date;
+  leaseUntil: Date;
+}
+
 /**
  * Leases the keys that nobody holds (creating their mapping rows first), and returns the leased ones with their
  * mapping rows: two statements for the whole batch (UPDATE … RETURNING: SQLite ≥ 3.35 and PostgreSQL).
  */
-async function leaseKeys(
-  run: SqlRunner,
-  target: TargetName,
-  keys: ResourceKey[],
-  batchId: string,
-  now: Date,
-  leaseUntil: Date,
-): Promise<Array<{ key: ResourceKey; row: MappingRow }>> {
+async function leaseKeys(scope: ClaimScope, keys: ResourceKey[]): Promise<Array<{ key: ResourceKey; row: MappingRow }>> {
+  const { run, target, batchId, now, leaseUntil } = scope;
   const missing = keys.map((k) => [k.resourceType, k.scimId, target, 'pending', now, now]);
   await run.execute(sql`INSERT INTO "IdMapping" ("resourceType", "scimId", target, state, "createdAt", "updatedAt")
     VALUES ${rows(missing)} ON CONFLICT ("resourceType", "scimId", target) DO NOTHING`);
@@ -112,14 +115,8 @@ interface JobRow {
  * job never has a lease (enqueue and re-queue clear it), so "queued, or running with an expired lease" is written
  * as `state IN (…) AND lease absent or expired`: with an OR on state, SQLite scanned every queued job of the target.
  */
-async function takeJobs(
-  run: SqlRunner,
-  target: TargetName,
-  keys: ResourceKey[],
-  batchId: string,
-  now: Date,
-  leaseUntil: Date,
-): Promise<Map<string, ClaimedJob[]>> {
+async function takeJobs(scope: ClaimScope, keys: ResourceKey[]): Promise<Map<string, ClaimedJob[]>> {
+  const { run, target, batchId, now, leaseUntil } = scope;
   const taken = await run.query<JobRow>(sql`UPDATE "ProvisioningJob" SET state = 'running',
       "claimId" = ${claimIdSql(batchId)}, "leaseUntil" = ${leaseUntil}, attempts = attempts + 1, "updatedAt" = ${now}
     WHERE target = ${target} AND ${keysSql(keys)} AND state IN ('queued', 'running')
@@ -191,9 +188,10 @@ export async function claimDueIn(run: SqlRunner, p: ClaimParams): Promise<Execut
   const { target, now, leaseUntil, batchId } = p;
   const keys = await dueKeys(run, p);
   if (keys.length === 0) return [];
-  const leased = await leaseKeys(run, target, keys, batchId, now, leaseUntil);
+  const scope: ClaimScope = { run, target, batchId, now, leaseUntil };
+  const leased = await leaseKeys(scope, keys);
   if (leased.length === 0) return [];
-  const jobsByClaim = await takeJobs(run, target, leased.map((l) => l.key), batchId, now, leaseUntil);
+  const jobsByClaim = await takeJobs(scope, leased.map((l) => l.key));
   const executions: Execution[] = [];
   const idle: ResourceKey[] = [];
   for (const { key, row } of leased) {
