@@ -74,7 +74,7 @@ async function dueKeys(
 }
 
 /** What every statement of one claim shares. */
-interface ClaimScope {
+export interface ClaimScope {
   run: SqlRunner;
   target: TargetName;
   batchId: string;
@@ -86,7 +86,7 @@ interface ClaimScope {
  * Leases the keys that nobody holds (creating their mapping rows first), and returns the leased ones with their
  * mapping rows: two statements for the whole batch (UPDATE … RETURNING: SQLite ≥ 3.35 and PostgreSQL).
  */
-async function leaseKeys(scope: ClaimScope, keys: ResourceKey[]): Promise<Array<{ key: ResourceKey; row: MappingRow }>> {
+export async function leaseKeys(scope: ClaimScope, keys: ResourceKey[]): Promise<Array<{ key: ResourceKey; row: MappingRow }>> {
   const { run, target, batchId, now, leaseUntil } = scope;
   const missing = keys.map((k) => [k.resourceType, k.scimId, target, 'pending', now, now]);
   await run.execute(sql`INSERT INTO "IdMapping" ("resourceType", "scimId", target, state, "createdAt", "updatedAt")

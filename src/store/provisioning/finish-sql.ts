@@ -2,7 +2,7 @@
 // one UPDATE per mapping (its values differ), one UPDATE per target for all jobs that ended done, and the rare
 // failed or re-queued executions one by one.
 import type { TargetName } from '../../core/connector.js';
-import type { Execution, JobsOutcome, Mapping } from '../../core/provisioning/model.js';
+import type { Execution, JobsOutcome, Mapping, ResourceKey } from '../../core/provisioning/model.js';
 import { empty, list, sql } from '../sql.js';
 import type { SqlRunner } from '../sql-runner.js';
 import { keysSql } from './claim-sql.js';
@@ -15,15 +15,20 @@ export interface FinishItem {
   dropMemberSyncs: boolean;
 }
 
-/** Saves the mapping and releases the lease, if this execution still holds it. */
-export async function saveMappingIn(run: SqlRunner, execution: Execution, mapping: Mapping, now: Date): Promise<void> {
-  const { key, claimId } = execution;
+/** Saves the mapping and releases the lease, if `leaseOwner` still holds it. */
+export async function saveMappingIn(
+  run: SqlRunner,
+  key: ResourceKey,
+  leaseOwner: string,
+  mapping: Mapping,
+  now: Date,
+): Promise<void> {
   const m = mappingColumns(mapping);
   await run.execute(sql`UPDATE "IdMapping" SET "upstreamId" = ${m.upstreamId}, state = ${m.state}, reason = ${m.reason},
       email = ${m.email}, "displayName" = ${m.displayName}, "lastPushed" = ${m.lastPushed}, extra = ${m.extra},
       "leaseOwner" = NULL, "leaseUntil" = NULL, "updatedAt" = ${now}
     WHERE "resourceType" = ${key.resourceType} AND "scimId" = ${key.scimId} AND target = ${key.target}
-      AND "leaseOwner" = ${claimId}`);
+      AND "leaseOwner" = ${leaseOwner}`);
 }
 
 async function endJobsIn(run: SqlRunner, execution: Execution, jobs: Exclude<JobsOutcome, { state: 'done' }>, now: Date): Promise<void> {
@@ -46,7 +51,7 @@ async function endJobsIn(run: SqlRunner, execution: Execution, jobs: Exclude<Job
 export async function finishAllIn(run: SqlRunner, batch: readonly FinishItem[], now: Date): Promise<void> {
   const doneClaims = new Map<TargetName, string[]>();
   for (const f of batch) {
-    await saveMappingIn(run, f.execution, f.mapping, now);
+    await saveMappingIn(run, f.execution.key, f.execution.claimId, f.mapping, now);
     if (f.jobs.state === 'done') {
       const claims = doneClaims.get(f.execution.key.target) ?? [];
       claims.push(f.execution.claimId);

@@ -21,24 +21,16 @@ import type {
   ResourceType,
 } from '../../core/provisioning/model.js';
 import type { ProvisioningStore } from '../../core/provisioning/ports.js';
-import type { DatabaseHandle, Tx } from '../database.js';
+import type { DatabaseHandle } from '../database.js';
 import { sql } from '../sql.js';
 import { asNumber, readSql, withSqlTransaction } from '../sql-runner.js';
 import { withTransaction } from '../transaction.js';
 import { insertAuditRows } from '../audit.repository.js';
-import { claimDueIn, keysSql } from './claim-sql.js';
-import { finishAllIn, type FinishItem } from './finish-sql.js';
-import { mappingColumns, toMapping } from './mapping-row.js';
+import { claimDueIn, claimIdOf, keysSql, leaseKeys } from './claim-sql.js';
+import { finishAllIn, saveMappingIn, type FinishItem } from './finish-sql.js';
+import { toMapping } from './mapping-row.js';
 import { inChunks, readConsistent } from './read.js';
 import { toUserSnapshot } from './scim-snapshots.js';
-
-function keyWhere(key: ResourceKey) {
-  return { resourceType: key.resourceType, scimId: key.scimId, target: key.target };
-}
-
-interface PgCreateMany<Row> {
-  idMapping: { createMany(args: { data: Row[]; skipDuplicates: boolean }): Promise<{ count: number }> };
-}
 
 interface PendingFinish extends FinishItem {
   resolve: () => void;
@@ -85,40 +77,15 @@ export class PrismaProvisioningStore implements ProvisioningStore {
 
   private readonly expiredScanAt = new Map<TargetName, number>();
 
-  /** Takes the lease on the key's mapping row (creating the row if needed). False when someone else holds it. */
-  private async takeLease(tx: Tx, key: ResourceKey, claimId: string, now: Date, leaseUntil: Date): Promise<boolean> {
-    const taken = await tx.idMapping.updateMany({
-      where: { ...keyWhere(key), OR: [{ leaseUntil: null }, { leaseUntil: { lt: now } }] },
-      data: { leaseOwner: claimId, leaseUntil },
-    });
-    if (taken.count === 1) return true;
-    const exists = await tx.idMapping.findUnique({
-      where: { resourceType_scimId_target: keyWhere(key) },
-      select: { id: true },
-    });
-    if (exists) return false;
-    const row = { ...keyWhere(key), leaseOwner: claimId, leaseUntil };
-    if (this.handle.provider === 'postgresql') {
-      // ON CONFLICT DO NOTHING: a concurrent creator wins without aborting this transaction.
-      // The store is typed against the SQLite client, whose types lack `skipDuplicates`; the PostgreSQL one has it.
-      const pgTx = tx as unknown as PgCreateMany<typeof row>;
-      const created = await pgTx.idMapping.createMany({ data: [row], skipDuplicates: true });
-      return created.count === 1;
-    }
-    // SQLite: writers are serialised, nobody can have created it since the read above.
-    await tx.idMapping.create({ data: row });
-    return true;
-  }
-
-  private async readMapping(tx: Tx, key: ResourceKey): Promise<Mapping> {
-    const row = await tx.idMapping.findUniqueOrThrow({ where: { resourceType_scimId_target: keyWhere(key) } });
-    return toMapping(row);
-  }
-
-  lease(key: ResourceKey, claimId: string, now: Date, leaseUntil: Date): Promise<Mapping | null> {
-    return withTransaction(this.handle, async (tx) =>
-      (await this.takeLease(tx, key, claimId, now, leaseUntil)) ? this.readMapping(tx, key) : null,
+  /**
+   * The lease of one key with the claim's statements (./claim-sql.ts), for a group job that provisions a member user.
+   * The lease owner is derived from `claimId` as for a claimed execution; release() derives it the same way.
+   */
+  async lease(key: ResourceKey, claimId: string, now: Date, leaseUntil: Date): Promise<Mapping | null> {
+    const [leased] = await withSqlTransaction(this.handle, (run) =>
+      leaseKeys({ run, target: key.target, batchId: claimId, now, leaseUntil }, [key]),
     );
+    return leased ? toMapping(leased.row) : null;
   }
 
   renewLease(key: ResourceKey, claimId: string, leaseUntil: Date): Promise<boolean> {
@@ -133,12 +100,7 @@ export class PrismaProvisioningStore implements ProvisioningStore {
   }
 
   async release(key: ResourceKey, claimId: string, mapping: Mapping): Promise<void> {
-    await withTransaction(this.handle, (tx) =>
-      tx.idMapping.updateMany({
-        where: { ...keyWhere(key), leaseOwner: claimId },
-        data: { ...mappingColumns(mapping), leaseOwner: null, leaseUntil: null },
-      }),
-    );
+    await withSqlTransaction(this.handle, (run) => saveMappingIn(run, key, claimIdOf(claimId, key), mapping, new Date()));
   }
 
   /**
