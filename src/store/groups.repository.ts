@@ -2,6 +2,7 @@
 // one insert or delete, never a rewrite of the whole list (../shared/NOTES.md deviation 10).
 import type { DatabaseHandle } from './database.js';
 import { toPrismaWhere, type IndexPredicate } from './index-predicate.js';
+import { inChunks } from './provisioning/read.js';
 import { list, rows, sql } from './sql.js';
 import { asDate, asNumber, prismaRunner, type SqlRunner } from './sql-runner.js';
 
@@ -65,14 +66,6 @@ function columns(input: GroupRecordInput) {
   };
 }
 
-/** SQLite allows at most 32 766 bound parameters per statement; stay far below it. */
-const CHUNK = 500;
-function chunks<T>(items: T[]): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += CHUNK) out.push(items.slice(i, i + CHUNK));
-  return out;
-}
-
 interface RawGroupRow {
   id: string;
   displayName: string;
@@ -118,7 +111,7 @@ export class GroupsRepository {
 
   async existingIds(ids: string[], run?: SqlRunner): Promise<Set<string>> {
     const found = new Set<string>();
-    for (const part of chunks([...new Set(ids)])) {
+    for (const part of inChunks([...new Set(ids)])) {
       const rows = await this.reader(run).query<{ id: string }>(sql`SELECT id FROM "ScimGroup" WHERE id IN (${list(part)})`);
       for (const row of rows) found.add(row.id);
     }
@@ -194,7 +187,7 @@ export class GroupsRepository {
   async addMembers(run: SqlRunner, groupId: string, userIds: string[], displays: Record<string, string> = {}): Promise<string[]> {
     const added: string[] = [];
     const now = new Date();
-    for (const part of chunks([...new Set(userIds)])) {
+    for (const part of inChunks([...new Set(userIds)])) {
       const present = await this.presentMembers(run, groupId, part);
       const missing = part.filter((id) => !present.has(id));
       if (missing.length > 0) {
@@ -212,7 +205,7 @@ export class GroupsRepository {
 
   /** Whether a present member would get a `display` other than its stored one (a change of the group). */
   async displaysDiffer(run: SqlRunner, groupId: string, displays: Record<string, string> = {}): Promise<boolean> {
-    for (const part of chunks(Object.keys(displays))) {
+    for (const part of inChunks(Object.keys(displays))) {
       const present = await this.presentMembers(run, groupId, part);
       if ([...present].some(([userId, display]) => display !== displays[userId])) return true;
     }
@@ -222,7 +215,7 @@ export class GroupsRepository {
   /** Removes members; returns the user ids that were members. */
   async removeMembers(run: SqlRunner, groupId: string, userIds: string[]): Promise<string[]> {
     const removed: string[] = [];
-    for (const part of chunks([...new Set(userIds)])) {
+    for (const part of inChunks([...new Set(userIds)])) {
       const present = [...(await this.presentMembers(run, groupId, part)).keys()];
       if (present.length === 0) continue;
       await run.execute(sql`DELETE FROM "GroupMember" WHERE "groupId" = ${groupId} AND "userId" IN (${list(present)})`);

@@ -21,11 +21,6 @@ export function rows(values: ReadonlyArray<readonly unknown[]>): Sql {
   return Prisma.join(values.map((row) => sql`(${Prisma.join(row)})`));
 }
 
-/** COUNT(*) is a bigint on PostgreSQL and a number on SQLite. */
-export function toNumber(value: unknown): number {
-  return typeof value === 'bigint' ? Number(value) : Number(value ?? 0);
-}
-
 interface DriverAdapterErrorMeta {
   driverAdapterError?: { cause?: { kind?: string } };
 }

@@ -2,6 +2,7 @@
 // filters, uniqueness and the upstream targets need are kept again as indexed columns.
 import type { DatabaseHandle } from './database.js';
 import { toPrismaWhere, type IndexPredicate } from './index-predicate.js';
+import { inChunks } from './provisioning/read.js';
 import { list, sql } from './sql.js';
 import { asDate, asNumber, type SqlRunner } from './sql-runner.js';
 
@@ -149,9 +150,7 @@ export class UsersRepository {
   /** The ids that are users, read in the caller's transaction. */
   async existingIds(ids: string[], run: SqlRunner): Promise<Set<string>> {
     const found = new Set<string>();
-    const unique = [...new Set(ids)];
-    for (let i = 0; i < unique.length; i += 500) {
-      const part = unique.slice(i, i + 500);
+    for (const part of inChunks([...new Set(ids)])) {
       const rows = await run.query<{ id: string }>(sql`SELECT id FROM "ScimUser" WHERE id IN (${list(part)})`);
       for (const row of rows) found.add(row.id);
     }
