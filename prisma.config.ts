@@ -15,7 +15,9 @@ export default defineConfig({
       const { PrismaPg } = await import('@prisma/adapter-pg');
       const { createCliPgPool } = await import('./prisma/cli-pg-pool.js');
       // `migrate diff` between two datamodels still connects: scripts/postgres.sh starts a throw-away server.
-      return new PrismaPg(createCliPgPool(process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:55432/bridge'));
+      return new PrismaPg(
+        createCliPgPool(process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:55432/bridge'),
+      );
     }
     const { PrismaBetterSQLite3 } = await import('@prisma/adapter-better-sqlite3');
     return new PrismaBetterSQLite3({ url: process.env.DATABASE_URL ?? 'file:./.tmp/prisma-cli.db' });

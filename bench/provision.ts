@@ -37,7 +37,11 @@ const { values } = parseArgs({
     'cpu-prof': { type: 'string' },
   },
 });
-const list = (s: string) => s.split(',').map((v) => Number(v.trim())).filter((n) => Number.isInteger(n) && n >= 0);
+const list = (s: string) =>
+  s
+    .split(',')
+    .map((v) => Number(v.trim()))
+    .filter((n) => Number.isInteger(n) && n >= 0);
 const userCounts = list(values.users);
 const workerCounts = list(values.workers);
 const connections = Number(values.connections);
@@ -62,7 +66,12 @@ interface RunResult {
   scimP50Ms: number;
   scimP99Ms: number;
   scimMaxMs: number;
-  aac: { callsPerUser: number; invitesPerUser: number; invitesPerUserDuringBurst: number; tokenCalls: number };
+  aac: {
+    callsPerUser: number;
+    invitesPerUser: number;
+    invitesPerUserDuringBurst: number;
+    tokenCalls: number;
+  };
   server: { callsPerUser: number; createsPerUser: number; tokenCalls: number };
   goals: { aacInvitesPerUserDuringBurst: boolean; tenThousandUnder60s: boolean | null };
 }
@@ -103,19 +112,28 @@ async function runOnce(users: number, workersPerTarget: number): Promise<RunResu
   sims.server.control.setLatency({ fixedMs: latencyMs });
   const database = await createTestDatabase(values.db === 'postgresql' ? 'postgresql' : 'sqlite');
   const databaseUrl = database.url;
-  const bridge = await startChildBridge({
-    ...simulatorEnv(sims),
-    AAC_MAX_CONCURRENCY: maxConcurrency,
-    SERVER_MAX_CONCURRENCY: maxConcurrency,
-    BRIDGE_WORKERS_PER_TARGET: String(workersPerTarget),
-    DATABASE_URL: databaseUrl,
-    SCIM_TOKEN: TEST_TOKEN,
-    LOG_LEVEL: 'error',
-    NODE_ENV: 'production',
-    // BENCH_AAC_BATCH_WINDOW_MS tries a wider AAC micro-batch window (the bridge's AAC_BATCH_WINDOW_MS, default 10).
-    ...(process.env.BENCH_AAC_BATCH_WINDOW_MS ? { AAC_BATCH_WINDOW_MS: process.env.BENCH_AAC_BATCH_WINDOW_MS } : {}),
-    ...(process.env.BENCH_AAC_BATCH_BUSY_WINDOW_MS ? { AAC_BATCH_BUSY_WINDOW_MS: process.env.BENCH_AAC_BATCH_BUSY_WINDOW_MS } : {}),
-  }, values['cpu-prof'] ? { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${path.resolve(values['cpu-prof'])}`] } : {});
+  const bridge = await startChildBridge(
+    {
+      ...simulatorEnv(sims),
+      AAC_MAX_CONCURRENCY: maxConcurrency,
+      SERVER_MAX_CONCURRENCY: maxConcurrency,
+      BRIDGE_WORKERS_PER_TARGET: String(workersPerTarget),
+      DATABASE_URL: databaseUrl,
+      SCIM_TOKEN: TEST_TOKEN,
+      LOG_LEVEL: 'error',
+      NODE_ENV: 'production',
+      // BENCH_AAC_BATCH_WINDOW_MS tries a wider AAC micro-batch window (the bridge's AAC_BATCH_WINDOW_MS, default 10).
+      ...(process.env.BENCH_AAC_BATCH_WINDOW_MS
+        ? { AAC_BATCH_WINDOW_MS: process.env.BENCH_AAC_BATCH_WINDOW_MS }
+        : {}),
+      ...(process.env.BENCH_AAC_BATCH_BUSY_WINDOW_MS
+        ? { AAC_BATCH_BUSY_WINDOW_MS: process.env.BENCH_AAC_BATCH_BUSY_WINDOW_MS }
+        : {}),
+    },
+    values['cpu-prof']
+      ? { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${path.resolve(values['cpu-prof'])}`] }
+      : {},
+  );
   const handle = openDatabase(databaseUrl);
   /**
    * Upstream calls as the simulators counted them (by method and route pattern, exact since the start of the run;
@@ -142,13 +160,17 @@ async function runOnce(users: number, workersPerTarget: number): Promise<RunResu
         const email = `bench.${String(i).padStart(6, '0')}@example.com`;
         const t0 = performance.now();
         try {
-          const status = await post(agent, target, JSON.stringify({
-            schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'],
-            userName: email,
-            name: { givenName: 'Bench', familyName: `User${i}` },
-            emails: [{ primary: true, type: 'work', value: email }],
-            active: true,
-          }));
+          const status = await post(
+            agent,
+            target,
+            JSON.stringify({
+              schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'],
+              userName: email,
+              name: { givenName: 'Bench', familyName: `User${i}` },
+              emails: [{ primary: true, type: 'work', value: email }],
+              active: true,
+            }),
+          );
           if (status === 201) created++;
           else non201++;
         } catch {
@@ -200,8 +222,17 @@ async function runOnce(users: number, workersPerTarget: number): Promise<RunResu
       scimP50Ms: Math.round(percentile(sorted, 50)),
       scimP99Ms: Math.round(percentile(sorted, 99)),
       scimMaxMs: Math.round(sorted.at(-1) ?? 0),
-      aac: { callsPerUser: per(aacCalls), invitesPerUser: per(aacInvites), invitesPerUserDuringBurst: per(invitesAtBurstEnd), tokenCalls: aacTokens },
-      server: { callsPerUser: per(serverCalls), createsPerUser: per(serverCreates), tokenCalls: serverTokens },
+      aac: {
+        callsPerUser: per(aacCalls),
+        invitesPerUser: per(aacInvites),
+        invitesPerUserDuringBurst: per(invitesAtBurstEnd),
+        tokenCalls: aacTokens,
+      },
+      server: {
+        callsPerUser: per(serverCalls),
+        createsPerUser: per(serverCreates),
+        tokenCalls: serverTokens,
+      },
       goals: {
         aacInvitesPerUserDuringBurst: per(invitesAtBurstEnd) <= 0.1,
         tenThousandUnder60s: users >= 10_000 ? !aborted && allSyncedMs < 60_000 : null,
@@ -219,7 +250,9 @@ async function runOnce(users: number, workersPerTarget: number): Promise<RunResu
 const results: RunResult[] = [];
 for (const workers of workerCounts) {
   for (const users of userCounts) {
-    process.stdout.write(`users=${users} workers/target=${workers} connections=${connections} latency=${latencyMs}ms … `);
+    process.stdout.write(
+      `users=${users} workers/target=${workers} connections=${connections} latency=${latencyMs}ms … `,
+    );
     const r = await runOnce(users, workers);
     results.push(r);
     process.stdout.write(`${r.status}, all synced after ${r.allSyncedMs} ms\n`);
@@ -247,13 +280,25 @@ for (const r of results) {
   const g = r.goals;
   console.log(
     `${r.users} users, ${r.workersPerTarget} workers: AAC invites/user during burst ≤ 0.1: ${g.aacInvitesPerUserDuringBurst ? 'met' : 'MISSED'}` +
-      (g.tenThousandUnder60s === null ? '' : `; 10 000 users synced < 60 s: ${g.tenThousandUnder60s ? 'met' : 'MISSED'}`),
+      (g.tenThousandUnder60s === null
+        ? ''
+        : `; 10 000 users synced < 60 s: ${g.tenThousandUnder60s ? 'met' : 'MISSED'}`),
   );
 }
 const out = path.join(PROJECT_ROOT, 'bench', 'results', 'provision-latest.json');
 fs.mkdirSync(path.dirname(out), { recursive: true });
 fs.writeFileSync(
   out,
-  JSON.stringify({ at: new Date().toISOString(), node: process.version, cpus: os.cpus().length, loadavg: os.loadavg(), results }, null, 2) + '\n',
+  JSON.stringify(
+    {
+      at: new Date().toISOString(),
+      node: process.version,
+      cpus: os.cpus().length,
+      loadavg: os.loadavg(),
+      results,
+    },
+    null,
+    2,
+  ) + '\n',
 );
 console.log(`written ${path.relative(process.cwd(), out)}`);

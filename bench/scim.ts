@@ -338,7 +338,12 @@ function printTable(): void {
   };
   loadRow('bare Express 5 JSON route', report.baseline);
   loadRow('GET /Users/{id}', report.getById, GOALS.readRatio, report.baselineBeside?.getById);
-  loadRow('GET /Users?filter=userName eq', report.filterUserName, GOALS.readRatio, report.baselineBeside?.filterUserName);
+  loadRow(
+    'GET /Users?filter=userName eq',
+    report.filterUserName,
+    GOALS.readRatio,
+    report.baselineBeside?.filterUserName,
+  );
   loadRow('POST /Users', report.createUser);
   const fixedRow = (name: string, s: LoadSummary | undefined) => {
     if (!s) return void rows.push([name, '—', '—', '', 'not measured']);

@@ -24,7 +24,10 @@ for (const provider of ['sqlite', 'postgresql'] as const) {
     .join('\n');
   const migrationsDir = path.join(dir, 'migrations');
   fs.mkdirSync(migrationsDir, { recursive: true });
-  const existing = fs.readdirSync(migrationsDir).filter((f) => /^\d{4}_/.test(f)).sort();
+  const existing = fs
+    .readdirSync(migrationsDir)
+    .filter((f) => /^\d{4}_/.test(f))
+    .sort();
   const last = existing.at(-1);
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'bridge-migration-'));
   const currentFile = path.join(tmp, 'current.prisma');

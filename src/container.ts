@@ -84,7 +84,10 @@ export async function buildBridge(options: BridgeOptions): Promise<Bridge> {
  * (or into the embedded simulators in demo mode). Workers start before the first request is served, so work
  * left queued by a previous run (crash, restart) resumes at once.
  */
-export async function buildProvisionedBridge(env: Env, logger: Logger): Promise<Bridge & { upstreams?: Upstreams }> {
+export async function buildProvisionedBridge(
+  env: Env,
+  logger: Logger,
+): Promise<Bridge & { upstreams?: Upstreams }> {
   if (env.BRIDGE_PROVISIONING === 'off') {
     logger.warn('BRIDGE_PROVISIONING=off: the bridge only stores; nothing is provisioned upstream');
     return buildBridge({ env, logger });

@@ -26,7 +26,10 @@ async function main(): Promise<void> {
   const server: Server = bridge.app.listen(env.PORT, env.HOST, () => {
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : env.PORT;
-    logger.info({ host: env.HOST, port, database: bridge.handle.provider }, `SCIM endpoint: http://${env.HOST === '0.0.0.0' ? '127.0.0.1' : env.HOST}:${port}/scim/v2`);
+    logger.info(
+      { host: env.HOST, port, database: bridge.handle.provider },
+      `SCIM endpoint: http://${env.HOST === '0.0.0.0' ? '127.0.0.1' : env.HOST}:${port}/scim/v2`,
+    );
   });
   server.keepAliveTimeout = 65_000;
 
@@ -52,6 +55,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  process.stderr.write(`scim-bridge: failed to start: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.stderr.write(
+    `scim-bridge: failed to start: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+  );
   process.exit(1);
 });

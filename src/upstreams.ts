@@ -31,7 +31,11 @@ export function upstreamEnv(env: Env, sims?: RunningSimulators): Env {
   };
 }
 
-export async function createUpstreams(env: Env, credentialStore: CredentialStore, logger: Logger): Promise<Upstreams> {
+export async function createUpstreams(
+  env: Env,
+  credentialStore: CredentialStore,
+  logger: Logger,
+): Promise<Upstreams> {
   const simulators = isDemoMode(env)
     ? await startSimulators({ aacPort: env.SIM_AAC_PORT, serverPort: env.SIM_SERVER_PORT })
     : undefined;
@@ -75,7 +79,10 @@ export async function createUpstreams(env: Env, credentialStore: CredentialStore
           defaultRole: cfg.SERVER_DEFAULT_ROLE,
           groupRole: cfg.SERVER_GROUP_ROLE,
           deleteMode: cfg.SERVER_DELETE_MODE,
-          rateLimit: { requestsPerSecond: cfg.SERVER_RATE_LIMIT_RPS, maxConcurrent: cfg.SERVER_MAX_CONCURRENCY },
+          rateLimit: {
+            requestsPerSecond: cfg.SERVER_RATE_LIMIT_RPS,
+            maxConcurrent: cfg.SERVER_MAX_CONCURRENCY,
+          },
         },
         { credentialStore, logger: logger.child({ target: 'server' }) },
       ),

@@ -34,7 +34,8 @@ function get(agent: http.Agent, url: URL, headers: Record<string, string>): Prom
 
 export async function runPaced(options: PacedOptions): Promise<LoadSummary> {
   const origin = new URL(options.baseUrl);
-  if (origin.hostname !== '127.0.0.1') throw new Error(`the benchmark only loads 127.0.0.1 (got ${origin.hostname})`);
+  if (origin.hostname !== '127.0.0.1')
+    throw new Error(`the benchmark only loads 127.0.0.1 (got ${origin.hostname})`);
   const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
   const total = Math.round(options.rate * options.durationS);
   const intervalMs = 1000 / options.rate;

@@ -104,7 +104,10 @@ export class GroupsService {
   /** PUT: attributes and the member list are replaced (RFC 7644 §3.5.1). */
   async replace(id: string, body: unknown, ctx: WriteContext, ifMatch?: string): Promise<Doc> {
     const { doc, members, displays } = normalizeGroupInput(body);
-    await this.update(id, ctx, 'PUT', ifMatch, () => ({ doc, delta: { replaceAll: members, add: [], remove: [], displays } }));
+    await this.update(id, ctx, 'PUT', ifMatch, () => ({
+      doc,
+      delta: { replaceAll: members, add: [], remove: [], displays },
+    }));
     return this.get(id, ctx.baseUrl);
   }
 
@@ -175,7 +178,8 @@ export class GroupsService {
         return { group: updated, ...(await this.applyDelta(run, id, delta)) };
       });
       if (!stored) {
-        if (ifMatch !== undefined) throw new ScimError(412, undefined, `Group ${id} was changed concurrently.`);
+        if (ifMatch !== undefined)
+          throw new ScimError(412, undefined, `Group ${id} was changed concurrently.`);
         if (attempt < MAX_WRITE_ATTEMPTS) continue;
         throw new ScimError(409, undefined, `Group ${id} is being changed concurrently; retry the request.`);
       }
@@ -206,7 +210,11 @@ export class GroupsService {
     return group ? { group, ...change } : null;
   }
 
-  private async applyDelta(run: SqlRunner, groupId: string, delta: MemberDelta): Promise<{ added: string[]; removed: string[] }> {
+  private async applyDelta(
+    run: SqlRunner,
+    groupId: string,
+    delta: MemberDelta,
+  ): Promise<{ added: string[]; removed: string[] }> {
     if (delta.replaceAll) {
       await this.requireUsers(run, delta.replaceAll);
       return this.repo.setMembers(run, groupId, delta.replaceAll, delta.displays);
@@ -230,7 +238,11 @@ export class GroupsService {
     const groups = await this.repo.existingIds(unknown, run);
     if (groups.size > 0) {
       const ids = [...groups].slice(0, 5).join(', ');
-      throw new ScimError(400, 'invalidValue', `Member id(s) ${ids} are groups: nested groups are not supported.`);
+      throw new ScimError(
+        400,
+        'invalidValue',
+        `Member id(s) ${ids} are groups: nested groups are not supported.`,
+      );
     }
     throw new ScimError(400, 'invalidValue', `Unknown member id(s): ${unknown.slice(0, 5).join(', ')}.`);
   }
@@ -254,9 +266,10 @@ export class GroupsService {
         resourceType: 'Group',
         resourceId: id,
         status,
-        detail: result.added.length + result.removed.length > 0
-          ? { membersAdded: result.added.length, membersRemoved: result.removed.length }
-          : undefined,
+        detail:
+          result.added.length + result.removed.length > 0
+            ? { membersAdded: result.added.length, membersRemoved: result.removed.length }
+            : undefined,
       });
       await this.provisioning.enqueueGroup(run, {
         requestId: ctx.requestId,
@@ -276,25 +289,52 @@ export class GroupsService {
   }
 
   /** Undo of a rejected update: previous attributes back, and the member delta reversed. */
-  private async revert(before: StoredGroup, added: string[], removed: string[], ctx: WriteContext): Promise<void> {
-    await this.write({ ...ctx, requestId: `${ctx.requestId}:undo` }, 'RESTORE', 200, before.id, async (run) => {
-      const current = await this.repo.get(before.id, run);
-      if (current) await this.repo.updateIfVersion(run, before.id, current.version, recordInput(before.data));
-      const reRemoved = await this.repo.removeMembers(run, before.id, added);
-      const stillUsers = await this.users.existingIds(removed, run);
-      const reAdded = await this.repo.addMembers(run, before.id, removed.filter((m) => stillUsers.has(m)));
-      return { added: reAdded, removed: reRemoved };
-    });
+  private async revert(
+    before: StoredGroup,
+    added: string[],
+    removed: string[],
+    ctx: WriteContext,
+  ): Promise<void> {
+    await this.write(
+      { ...ctx, requestId: `${ctx.requestId}:undo` },
+      'RESTORE',
+      200,
+      before.id,
+      async (run) => {
+        const current = await this.repo.get(before.id, run);
+        if (current)
+          await this.repo.updateIfVersion(run, before.id, current.version, recordInput(before.data));
+        const reRemoved = await this.repo.removeMembers(run, before.id, added);
+        const stillUsers = await this.users.existingIds(removed, run);
+        const reAdded = await this.repo.addMembers(
+          run,
+          before.id,
+          removed.filter((m) => stillUsers.has(m)),
+        );
+        return { added: reAdded, removed: reRemoved };
+      },
+    );
   }
 
   /** Undo of a rejected delete: the group comes back with its members. */
   private async restore(before: StoredGroup, memberIds: string[], ctx: WriteContext): Promise<void> {
-    await this.write({ ...ctx, requestId: `${ctx.requestId}:undo` }, 'RESTORE', 200, before.id, async (run) => {
-      if (!(await this.repo.get(before.id, run))) await this.repo.insert(run, before.id, recordInput(before.data));
-      const existing = await this.users.existingIds(memberIds, run);
-      const added = await this.repo.addMembers(run, before.id, memberIds.filter((m) => existing.has(m)));
-      return { added, removed: [] };
-    });
+    await this.write(
+      { ...ctx, requestId: `${ctx.requestId}:undo` },
+      'RESTORE',
+      200,
+      before.id,
+      async (run) => {
+        if (!(await this.repo.get(before.id, run)))
+          await this.repo.insert(run, before.id, recordInput(before.data));
+        const existing = await this.users.existingIds(memberIds, run);
+        const added = await this.repo.addMembers(
+          run,
+          before.id,
+          memberIds.filter((m) => existing.has(m)),
+        );
+        return { added, removed: [] };
+      },
+    );
   }
 }
 

@@ -17,13 +17,21 @@ export interface ListQuery {
 
 export interface ListSource<Stored, SortColumn> {
   count(predicate: IndexPredicate | null): Promise<number>;
-  page(predicate: IndexPredicate | null, sort: SortColumn | null, offset: number, limit: number): Promise<Stored[]>;
+  page(
+    predicate: IndexPredicate | null,
+    sort: SortColumn | null,
+    offset: number,
+    limit: number,
+  ): Promise<Stored[]>;
   candidates(predicate: IndexPredicate | null): Promise<Stored[]>;
   /** the column that sorts exactly like SCIM would for `sortBy`, if any */
   sortColumn(sortBy: string, descending: boolean): SortColumn | null;
   /** the resource as filters and sorting see it (rendered, unprojected) */
   render(stored: Stored[]): Promise<Array<Record<string, unknown>>>;
-  compare(sortBy: string, descending: boolean): (a: Record<string, unknown>, b: Record<string, unknown>) => number;
+  compare(
+    sortBy: string,
+    descending: boolean,
+  ): (a: Record<string, unknown>, b: Record<string, unknown>) => number;
   /** a faster answer for `column eq value` on an indexed column, rendered; null when it cannot serve it */
   lookup?(predicate: IndexPredicate): Promise<Array<Record<string, unknown>>> | null;
 }
@@ -54,7 +62,10 @@ export async function listResources<Stored, SortColumn>(
     const found = source.lookup?.(translation.predicate);
     if (found) {
       const all = await found;
-      return { totalResults: all.length, resources: query.count === 0 ? [] : all.slice(offset, offset + query.count) };
+      return {
+        totalResults: all.length,
+        resources: query.count === 0 ? [] : all.slice(offset, offset + query.count),
+      };
     }
   }
 

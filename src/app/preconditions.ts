@@ -5,5 +5,9 @@ import { etagMatches, etagOf } from '../scim/render.js';
 
 export function versionPrecondition(ifMatch: string | undefined, version: number): void {
   if (ifMatch === undefined || etagMatches(ifMatch, version)) return;
-  throw new ScimError(412, undefined, `If-Match ${ifMatch} does not match the current version ${etagOf(version)}.`);
+  throw new ScimError(
+    412,
+    undefined,
+    `If-Match ${ifMatch} does not match the current version ${etagOf(version)}.`,
+  );
 }

@@ -12,7 +12,10 @@ export type RequestOutcome =
 export interface ProvisioningGateway {
   readonly targets: readonly TargetName[];
   enqueueUser(run: SqlRunner, p: { requestId: string; userId: string }): Promise<void>;
-  enqueueGroup(run: SqlRunner, p: { requestId: string; groupId: string; added?: string[]; removed?: string[] }): Promise<void>;
+  enqueueGroup(
+    run: SqlRunner,
+    p: { requestId: string; groupId: string; added?: string[]; removed?: string[] },
+  ): Promise<void>;
   awaitRequest(requestId: string, deadlineMs: number): Promise<RequestOutcome>;
 }
 

@@ -122,7 +122,9 @@ export class UsersService {
 
   /** PATCH (RFC 7644 §3.5.2), applied to the stored resource. */
   patch(id: string, body: unknown, ctx: WriteContext, ifMatch?: string): Promise<Doc> {
-    return this.update(id, ctx, 'PATCH', ifMatch, (current) => normalizeUserInput(applyUserPatch(current, body, { id })));
+    return this.update(id, ctx, 'PATCH', ifMatch, (current) =>
+      normalizeUserInput(applyUserPatch(current, body, { id })),
+    );
   }
 
   async delete(id: string, ctx: WriteContext, ifMatch?: string): Promise<void> {
@@ -134,7 +136,9 @@ export class UsersService {
     await this.write(ctx, 'DELETE', 204, id, async (run) => {
       if (!(await this.repo.delete(run, id))) throw notFound('User', id);
     });
-    await settleUpstream(this.provisioning, ctx, this.upstreamDeadlineMs, () => this.restore(before, ctx, groupIds));
+    await settleUpstream(this.provisioning, ctx, this.upstreamDeadlineMs, () =>
+      this.restore(before, ctx, groupIds),
+    );
   }
 
   list(query: ListQuery, baseUrl: string): Promise<ListResult> {
@@ -152,7 +156,8 @@ export class UsersService {
         render: (stored) => this.render(stored, baseUrl),
         compare: (sortBy, descending) => compareBy(sortBy, descending ? 'descending' : 'ascending', 'User'),
         lookup: (predicate) => {
-          if (!('column' in predicate) || predicate.op !== 'eq' || typeof predicate.value !== 'string') return null;
+          if (!('column' in predicate) || predicate.op !== 'eq' || typeof predicate.value !== 'string')
+            return null;
           const column = predicate.column;
           if (column !== 'id' && column !== 'userNameLower' && column !== 'externalId') return null;
           return this.reads
@@ -197,7 +202,8 @@ export class UsersService {
       });
       if (!stored) {
         // The user changed between our read and our write: an If-Match on the version read no longer holds.
-        if (ifMatch !== undefined) throw new ScimError(412, undefined, `User ${id} was changed concurrently.`);
+        if (ifMatch !== undefined)
+          throw new ScimError(412, undefined, `User ${id} was changed concurrently.`);
         if (attempt < MAX_WRITE_ATTEMPTS) continue;
         throw new ScimError(409, undefined, `User ${id} is being changed concurrently; retry the request.`);
       }
@@ -232,7 +238,9 @@ export class UsersService {
 
   /** Compensation for a create an upstream rejected: the user goes away again, here and wherever it got to. */
   private async undoCreate(id: string, ctx: WriteContext): Promise<void> {
-    await this.write({ ...ctx, requestId: `${ctx.requestId}:undo` }, 'DELETE', 204, id, (run) => this.repo.delete(run, id));
+    await this.write({ ...ctx, requestId: `${ctx.requestId}:undo` }, 'DELETE', 204, id, (run) =>
+      this.repo.delete(run, id),
+    );
   }
 
   /**
@@ -252,7 +260,8 @@ export class UsersService {
       const groups = await this.groups.existingIds(groupIds, run);
       for (const groupId of groupIds.filter((id) => groups.has(id))) {
         const added = await this.groups.addMembers(run, groupId, [before.id]);
-        if (added.length > 0) await this.provisioning.enqueueGroup(run, { requestId: undo.requestId, groupId, added });
+        if (added.length > 0)
+          await this.provisioning.enqueueGroup(run, { requestId: undo.requestId, groupId, added });
       }
     });
   }

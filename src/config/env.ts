@@ -16,73 +16,77 @@ const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 
 /** Every variable, with its meaning. Kept in step with the README's configuration table. */
-export const envSchema = z
-  .object({
-    /** where the HTTP server listens */
-    HOST: z.string().default('0.0.0.0'),
-    PORT: int(0, 65535).default(8080),
-    /** `file:PATH` (SQLite) or `postgresql://…` */
-    DATABASE_URL: z
-      .string()
-      .default('file:./data/bridge.db')
-      .refine((u) => u.startsWith('file:') || /^postgres(ql)?:\/\//.test(u), 'must start with file: or postgresql://'),
-    /** a bearer token the IdP may use (stored only as a hash); more tokens come from the CLI */
-    SCIM_TOKEN: optionalString.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
-    /** AAC: setting AAC_API_URL enables the AAC target */
-    AAC_API_URL: optionalString.pipe(httpUrl.optional()),
-    AAC_TOKEN_URL: optionalString.pipe(httpUrl.optional()),
-    AAC_CLIENT_ID: optionalString,
-    AAC_REFRESH_TOKEN: optionalString,
-    AAC_WORKSPACE_ID: optionalString.pipe(z.string().regex(/^\d+$/, 'must be a numeric workspace id').optional()),
-    /** Alteryx Server: setting SERVER_API_URL enables the Server target */
-    SERVER_API_URL: optionalString.pipe(httpUrl.optional()),
-    SERVER_CLIENT_ID: optionalString,
-    SERVER_CLIENT_SECRET: optionalString,
-    SERVER_DEFAULT_ROLE: z.enum(SERVER_ROLES).default('Evaluated'),
-    SERVER_GROUP_ROLE: z.enum(SERVER_ROLES).default('Viewer'),
-    SERVER_DELETE_MODE: z.enum(['deactivate', 'delete']).default('deactivate'),
-    LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
-    /** largest accepted request body, in bytes (413 above it) */
-    BRIDGE_MAX_BODY_BYTES: int(1024, 100 * 1024 * 1024).default(1024 * 1024),
-    /** most resources one list response returns (ServiceProviderConfig filter.maxResults) */
-    BRIDGE_MAX_RESULTS: int(1, 10_000).default(1000),
-    /** how long a SCIM response waits for the upstream work it caused (ms); the rest stays queued */
-    BRIDGE_UPSTREAM_DEADLINE_MS: int(0, 55_000).default(20_000),
-    /** proactive rate limit towards AAC: requests per second and requests in flight (0 = unlimited) */
-    AAC_RATE_LIMIT_RPS: int(0, 100_000).default(10),
-    AAC_MAX_CONCURRENCY: int(0, 1_000).default(4),
-    /**
-     * AAC invites (and suspends) arriving within this window go out as one batch call; a lone request waits at most
-     * this long. Larger windows batch more during bursts (bench/README.md).
-     */
-    AAC_BATCH_WINDOW_MS: int(0, 5_000).default(10),
-    /**
-     * the batch window while batches keep coming (the last one had company and went out under a second ago): a
-     * burst of creates shares few invite calls, a lone request after a quiet second waits AAC_BATCH_WINDOW_MS
-     */
-    AAC_BATCH_BUSY_WINDOW_MS: int(0, 5_000).default(30),
-    /** proactive rate limit towards Alteryx Server (0 = unlimited) */
-    SERVER_RATE_LIMIT_RPS: int(0, 100_000).default(10),
-    SERVER_MAX_CONCURRENCY: int(0, 1_000).default(4),
-    /** provisioning executions in parallel per target */
-    BRIDGE_WORKERS_PER_TARGET: int(1, 256).default(64),
-    /**
-     * how long a claimed provisioning job stays leased without renewal (renewed every third of it while it runs);
-     * after a crash, its work is taken up again once the lease expires
-     */
-    BRIDGE_LEASE_MS: int(3_000, 3_600_000).default(60_000),
-    /**
-     * `off`: the bridge only stores (no upstream target, no simulators) — to load an IdP's users before connecting
-     * the targets, or to measure the SCIM layer alone (bench/scim.ts). Turning it on later provisions nothing
-     * retroactively: the next change of each resource does.
-     */
-    BRIDGE_PROVISIONING: z.enum(['on', 'off']).default('on'),
-    /** demo mode: ports of the embedded simulators (0 = any free port) */
-    SIM_AAC_PORT: int(0, 65535).default(4010),
-    SIM_SERVER_PORT: int(0, 65535).default(4020),
-    /** public base URL for meta.location when the bridge sits behind a proxy, e.g. https://scim.example.com */
-    BRIDGE_PUBLIC_URL: optionalString.pipe(httpUrl.optional()),
-  });
+export const envSchema = z.object({
+  /** where the HTTP server listens */
+  HOST: z.string().default('0.0.0.0'),
+  PORT: int(0, 65535).default(8080),
+  /** `file:PATH` (SQLite) or `postgresql://…` */
+  DATABASE_URL: z
+    .string()
+    .default('file:./data/bridge.db')
+    .refine(
+      (u) => u.startsWith('file:') || /^postgres(ql)?:\/\//.test(u),
+      'must start with file: or postgresql://',
+    ),
+  /** a bearer token the IdP may use (stored only as a hash); more tokens come from the CLI */
+  SCIM_TOKEN: optionalString.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
+  /** AAC: setting AAC_API_URL enables the AAC target */
+  AAC_API_URL: optionalString.pipe(httpUrl.optional()),
+  AAC_TOKEN_URL: optionalString.pipe(httpUrl.optional()),
+  AAC_CLIENT_ID: optionalString,
+  AAC_REFRESH_TOKEN: optionalString,
+  AAC_WORKSPACE_ID: optionalString.pipe(
+    z.string().regex(/^\d+$/, 'must be a numeric workspace id').optional(),
+  ),
+  /** Alteryx Server: setting SERVER_API_URL enables the Server target */
+  SERVER_API_URL: optionalString.pipe(httpUrl.optional()),
+  SERVER_CLIENT_ID: optionalString,
+  SERVER_CLIENT_SECRET: optionalString,
+  SERVER_DEFAULT_ROLE: z.enum(SERVER_ROLES).default('Evaluated'),
+  SERVER_GROUP_ROLE: z.enum(SERVER_ROLES).default('Viewer'),
+  SERVER_DELETE_MODE: z.enum(['deactivate', 'delete']).default('deactivate'),
+  LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
+  /** largest accepted request body, in bytes (413 above it) */
+  BRIDGE_MAX_BODY_BYTES: int(1024, 100 * 1024 * 1024).default(1024 * 1024),
+  /** most resources one list response returns (ServiceProviderConfig filter.maxResults) */
+  BRIDGE_MAX_RESULTS: int(1, 10_000).default(1000),
+  /** how long a SCIM response waits for the upstream work it caused (ms); the rest stays queued */
+  BRIDGE_UPSTREAM_DEADLINE_MS: int(0, 55_000).default(20_000),
+  /** proactive rate limit towards AAC: requests per second and requests in flight (0 = unlimited) */
+  AAC_RATE_LIMIT_RPS: int(0, 100_000).default(10),
+  AAC_MAX_CONCURRENCY: int(0, 1_000).default(4),
+  /**
+   * AAC invites (and suspends) arriving within this window go out as one batch call; a lone request waits at most
+   * this long. Larger windows batch more during bursts (bench/README.md).
+   */
+  AAC_BATCH_WINDOW_MS: int(0, 5_000).default(10),
+  /**
+   * the batch window while batches keep coming (the last one had company and went out under a second ago): a
+   * burst of creates shares few invite calls, a lone request after a quiet second waits AAC_BATCH_WINDOW_MS
+   */
+  AAC_BATCH_BUSY_WINDOW_MS: int(0, 5_000).default(30),
+  /** proactive rate limit towards Alteryx Server (0 = unlimited) */
+  SERVER_RATE_LIMIT_RPS: int(0, 100_000).default(10),
+  SERVER_MAX_CONCURRENCY: int(0, 1_000).default(4),
+  /** provisioning executions in parallel per target */
+  BRIDGE_WORKERS_PER_TARGET: int(1, 256).default(64),
+  /**
+   * how long a claimed provisioning job stays leased without renewal (renewed every third of it while it runs);
+   * after a crash, its work is taken up again once the lease expires
+   */
+  BRIDGE_LEASE_MS: int(3_000, 3_600_000).default(60_000),
+  /**
+   * `off`: the bridge only stores (no upstream target, no simulators) — to load an IdP's users before connecting
+   * the targets, or to measure the SCIM layer alone (bench/scim.ts). Turning it on later provisions nothing
+   * retroactively: the next change of each resource does.
+   */
+  BRIDGE_PROVISIONING: z.enum(['on', 'off']).default('on'),
+  /** demo mode: ports of the embedded simulators (0 = any free port) */
+  SIM_AAC_PORT: int(0, 65535).default(4010),
+  SIM_SERVER_PORT: int(0, 65535).default(4020),
+  /** public base URL for meta.location when the bridge sits behind a proxy, e.g. https://scim.example.com */
+  BRIDGE_PUBLIC_URL: optionalString.pipe(httpUrl.optional()),
+});
 
 /** Variables that become required when a target is enabled. Checked on the raw input so that they are listed
  * together with the per-variable problems (zod skips object-level refinements when a field failed). */

@@ -80,7 +80,11 @@ export interface Connector {
   renameGroup(upstreamId: string, name: string, ctx: CallContext): Promise<void>;
   /** Idempotent: an already-deleted group counts as deleted. */
   deleteGroup(upstreamId: string, ctx: CallContext): Promise<void>;
-  addMembers(groupUpstreamId: string, userUpstreamIds: string[], ctx: CallContext): Promise<MemberChangeResult>;
+  addMembers(
+    groupUpstreamId: string,
+    userUpstreamIds: string[],
+    ctx: CallContext,
+  ): Promise<MemberChangeResult>;
   /** Idempotent: removing a non-member is not an error. */
   removeMembers(groupUpstreamId: string, userUpstreamIds: string[], ctx: CallContext): Promise<void>;
   /** For /readyz: proves the upstream answers and the credentials yield a token. */

@@ -39,10 +39,15 @@ export function createApp(deps: AppDeps): express.Express {
     pinoHttp({
       logger: deps.logger,
       genReqId: (req) => (req as Request).ctx.requestId,
-      customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
+      customLogLevel: (_req, res, err) =>
+        err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
       // Query strings may carry filters with personal data: log the path only.
       serializers: {
-        req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, path: req.url.split('?')[0] }),
+        req: (req: { id: string; method: string; url: string }) => ({
+          id: req.id,
+          method: req.method,
+          path: req.url.split('?')[0],
+        }),
         res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
       },
     }),
@@ -68,7 +73,9 @@ export function createApp(deps: AppDeps): express.Express {
   });
   app.use(SCIM_PATH, scim);
   app.use((req: Request, res: Response) => {
-    res.status(404).json({ error: 'not found', detail: `Nothing at ${req.path}; the SCIM API is under ${SCIM_PATH}.` });
+    res
+      .status(404)
+      .json({ error: 'not found', detail: `Nothing at ${req.path}; the SCIM API is under ${SCIM_PATH}.` });
   });
   return app;
 }

@@ -37,10 +37,15 @@ export function jsonBody(maxBytes: number): RequestHandler {
     type: (req) => !req.headers['content-type'] || JSON_TYPES.some((t) => typeIs(req as Request, t)),
   });
   return (req: Request, res: Response, next: NextFunction) => {
-    const hasBody = Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
+    const hasBody =
+      Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
     if (hasBody && req.headers['content-type'] && !JSON_TYPES.some((t) => typeIs(req, t))) {
       return next(
-        new ScimError(415, undefined, `Unsupported media type "${req.headers['content-type']}": send application/scim+json.`),
+        new ScimError(
+          415,
+          undefined,
+          `Unsupported media type "${req.headers['content-type']}": send application/scim+json.`,
+        ),
       );
     }
     parse(req, res, (err?: unknown) => (err ? next(asScimError(err, maxBytes)) : next()));

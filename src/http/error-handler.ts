@@ -23,9 +23,16 @@ function isDatabaseUnavailable(err: unknown): boolean {
  * are ours: the router's message would echo the raw path.
  */
 function clientError(err: unknown): ScimError | undefined {
-  if (err instanceof URIError) return new ScimError(400, undefined, 'The request URL has malformed percent-encoding.');
+  if (err instanceof URIError)
+    return new ScimError(400, undefined, 'The request URL has malformed percent-encoding.');
   const { status, expose } = (err ?? {}) as { status?: unknown; expose?: unknown };
-  if (expose === true && typeof status === 'number' && Number.isInteger(status) && status >= 400 && status < 500)
+  if (
+    expose === true &&
+    typeof status === 'number' &&
+    Number.isInteger(status) &&
+    status >= 400 &&
+    status < 500
+  )
     return new ScimError(status, undefined, `The request could not be processed (HTTP ${status}).`);
   return undefined;
 }
@@ -55,6 +62,9 @@ export function scimErrorHandler(logger: Logger) {
       return;
     }
     logger.error({ err, requestId }, 'unhandled error');
-    sendScimError(res, new ScimError(500, undefined, `Internal error (request id ${requestId ?? 'unknown'}).`));
+    sendScimError(
+      res,
+      new ScimError(500, undefined, `Internal error (request id ${requestId ?? 'unknown'}).`),
+    );
   };
 }

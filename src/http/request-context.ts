@@ -22,7 +22,9 @@ export function requestContext(publicUrl: string | undefined, scimPath: string) 
   return (req: Request, res: Response, next: NextFunction): void => {
     const incoming = req.get('x-request-id');
     const requestId = incoming && SAFE_REQUEST_ID.test(incoming) ? incoming : crypto.randomUUID();
-    const origin = publicUrl ? publicUrl.replace(/\/+$/, '') : `${req.protocol}://${req.get('host') ?? 'localhost'}`;
+    const origin = publicUrl
+      ? publicUrl.replace(/\/+$/, '')
+      : `${req.protocol}://${req.get('host') ?? 'localhost'}`;
     req.ctx = { requestId, tokenId: null, baseUrl: origin + scimPath };
     res.setHeader('X-Request-Id', requestId);
     next();

@@ -4,7 +4,12 @@ import { toErrorBody, type ScimError } from '../scim/errors.js';
 
 export const SCIM_MEDIA_TYPE = 'application/scim+json; charset=utf-8';
 
-export function sendScim(res: Response, status: number, body: unknown, headers: Record<string, string> = {}): void {
+export function sendScim(
+  res: Response,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
   res.status(status);
   for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
   res.setHeader('Content-Type', SCIM_MEDIA_TYPE);

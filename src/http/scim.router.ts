@@ -29,7 +29,12 @@ export interface ScimRouterDeps {
 }
 
 function writeContext(req: Request): WriteContext {
-  return { requestId: req.ctx.requestId, tokenId: req.ctx.tokenId, path: req.baseUrl + req.path, baseUrl: req.ctx.baseUrl };
+  return {
+    requestId: req.ctx.requestId,
+    tokenId: req.ctx.tokenId,
+    path: req.baseUrl + req.path,
+    baseUrl: req.ctx.baseUrl,
+  };
 }
 
 function ifMatch(req: Request): string | undefined {
@@ -45,7 +50,13 @@ function hasProjection(req: Request): boolean {
   return Object.keys(req.query).some((k) => /^(excluded)?attributes$/i.test(k));
 }
 
-function sendResource(res: Response, status: number, resource: Doc, type: ResourceTypeName, req: Request): void {
+function sendResource(
+  res: Response,
+  status: number,
+  resource: Doc,
+  type: ResourceTypeName,
+  req: Request,
+): void {
   const meta = resource.meta as { version?: string; location?: string } | undefined;
   const headers: Record<string, string> = {};
   if (meta?.version) headers.ETag = meta.version;
@@ -57,7 +68,8 @@ function sendResource(res: Response, status: number, resource: Doc, type: Resour
 function notModified(req: Request, res: Response, resource: Doc): boolean {
   const version = (resource.meta as { version?: string } | undefined)?.version;
   const number = /"(\d+)"/.exec(version ?? '')?.[1];
-  if (!version || number === undefined || !etagMatches(req.get('if-none-match'), Number(number))) return false;
+  if (!version || number === undefined || !etagMatches(req.get('if-none-match'), Number(number)))
+    return false;
   res.status(304).setHeader('ETag', version).end();
   return true;
 }
@@ -65,7 +77,8 @@ function notModified(req: Request, res: Response, resource: Doc): boolean {
 /** Members are only read when the response will carry them (`excludedAttributes=members` is Entra's habit). */
 function wantsMembers(params: Pick<ListParams, 'attributes' | 'excludedAttributes'>): boolean {
   const excluded = (params.excludedAttributes ?? []).some((a) => /^members$/i.test(a));
-  const included = params.attributes === undefined || params.attributes.some((a) => /^members(\.|$)/i.test(a));
+  const included =
+    params.attributes === undefined || params.attributes.some((a) => /^members(\.|$)/i.test(a));
   return included && !excluded;
 }
 
@@ -81,13 +94,25 @@ export function scimRouter(deps: ScimRouterDeps): Router {
   // (catalog RE-14: no 500 for what the client sent).
   router.param('id', (req: Request, _res: Response, next: NextFunction, id: string) => {
     if (!id.includes('\u0000')) return next();
-    next(new ScimError(404, undefined, `${/^\/groups/i.test(req.path) ? 'Group' : 'User'} ${JSON.stringify(id)} not found.`));
+    next(
+      new ScimError(
+        404,
+        undefined,
+        `${/^\/groups/i.test(req.path) ? 'Group' : 'User'} ${JSON.stringify(id)} not found.`,
+      ),
+    );
   });
 
   async function listUsers(req: Request, res: Response, source: unknown) {
     const params = listParams(req, source, deps.maxResults);
     const result = await users.list(
-      { filter: params.filter, startIndex: params.startIndex, count: params.count, sortBy: params.sortBy, sortOrder: params.sortOrder },
+      {
+        filter: params.filter,
+        startIndex: params.startIndex,
+        count: params.count,
+        sortBy: params.sortBy,
+        sortOrder: params.sortOrder,
+      },
       req.ctx.baseUrl,
     );
     const resources = result.resources.map((r) => project(r, params, 'User'));
@@ -97,7 +122,13 @@ export function scimRouter(deps: ScimRouterDeps): Router {
   async function listGroups(req: Request, res: Response, source: unknown) {
     const params = listParams(req, source, deps.maxResults);
     const result = await groups.list(
-      { filter: params.filter, startIndex: params.startIndex, count: params.count, sortBy: params.sortBy, sortOrder: params.sortOrder },
+      {
+        filter: params.filter,
+        startIndex: params.startIndex,
+        count: params.count,
+        sortBy: params.sortBy,
+        sortOrder: params.sortOrder,
+      },
       req.ctx.baseUrl,
       wantsMembers(params),
     );
@@ -116,10 +147,22 @@ export function scimRouter(deps: ScimRouterDeps): Router {
     if (!notModified(req, res, user)) sendResource(res, 200, user, 'User', req);
   });
   router.put('/Users/:id', async (req, res) => {
-    sendResource(res, 200, await users.replace(req.params.id, req.body, writeContext(req), ifMatch(req)), 'User', req);
+    sendResource(
+      res,
+      200,
+      await users.replace(req.params.id, req.body, writeContext(req), ifMatch(req)),
+      'User',
+      req,
+    );
   });
   router.patch('/Users/:id', async (req, res) => {
-    sendResource(res, 200, await users.patch(req.params.id, req.body, writeContext(req), ifMatch(req)), 'User', req);
+    sendResource(
+      res,
+      200,
+      await users.patch(req.params.id, req.body, writeContext(req), ifMatch(req)),
+      'User',
+      req,
+    );
   });
   router.delete('/Users/:id', async (req, res) => {
     await users.delete(req.params.id, writeContext(req), ifMatch(req));
@@ -137,7 +180,13 @@ export function scimRouter(deps: ScimRouterDeps): Router {
     if (!notModified(req, res, group)) sendResource(res, 200, group, 'Group', req);
   });
   router.put('/Groups/:id', async (req, res) => {
-    sendResource(res, 200, await groups.replace(req.params.id, req.body, writeContext(req), ifMatch(req)), 'Group', req);
+    sendResource(
+      res,
+      200,
+      await groups.replace(req.params.id, req.body, writeContext(req), ifMatch(req)),
+      'Group',
+      req,
+    );
   });
   router.patch('/Groups/:id', async (req, res) => {
     const stored = await groups.patch(req.params.id, req.body, writeContext(req), ifMatch(req));
@@ -163,10 +212,18 @@ export function scimRouter(deps: ScimRouterDeps): Router {
     throw new ScimError(501, undefined, 'Bulk operations are not supported (see /ServiceProviderConfig).');
   });
   router.all('/Me', () => {
-    throw new ScimError(501, undefined, '/Me is not supported: the bridge authenticates IdP clients, not users.');
+    throw new ScimError(
+      501,
+      undefined,
+      '/Me is not supported: the bridge authenticates IdP clients, not users.',
+    );
   });
   router.post('/.search', () => {
-    throw new ScimError(501, undefined, 'Searching from the root is not supported; use /Users/.search or /Groups/.search.');
+    throw new ScimError(
+      501,
+      undefined,
+      'Searching from the root is not supported; use /Users/.search or /Groups/.search.',
+    );
   });
   return router;
 }
@@ -182,7 +239,10 @@ export function discoveryRouter(deps: Pick<ScimRouterDeps, 'maxResults' | 'maxPa
     sendScim(
       res,
       200,
-      serviceProviderConfig(req.ctx.baseUrl, { maxResults: deps.maxResults, maxPayloadBytes: deps.maxPayloadBytes }),
+      serviceProviderConfig(req.ctx.baseUrl, {
+        maxResults: deps.maxResults,
+        maxPayloadBytes: deps.maxPayloadBytes,
+      }),
     );
   });
   router.get('/ResourceTypes', (req, res) => {
@@ -207,7 +267,13 @@ export function discoveryRouter(deps: Pick<ScimRouterDeps, 'maxResults' | 'maxPa
     if (!found) throw new ScimError(404, undefined, `Schema ${req.params.id} not found.`);
     sendScim(res, 200, found);
   });
-  const discoveryPaths = ['/ServiceProviderConfig', '/ResourceTypes', '/ResourceTypes/:id', '/Schemas', '/Schemas/:id'];
+  const discoveryPaths = [
+    '/ServiceProviderConfig',
+    '/ResourceTypes',
+    '/ResourceTypes/:id',
+    '/Schemas',
+    '/Schemas/:id',
+  ];
   methodNotAllowed(router, discoveryPaths, 'GET');
   return router;
 }
@@ -222,7 +288,11 @@ function methodNotAllowed(router: Router, paths: string[], allow: string): void 
     router.all(path, (req: Request, res: Response, next: NextFunction) => {
       if (req.method === 'OPTIONS') return next();
       res.setHeader('Allow', allow);
-      throw new ScimError(405, undefined, `${req.method} is not supported on ${req.baseUrl}${req.path}; use ${allow}.`);
+      throw new ScimError(
+        405,
+        undefined,
+        `${req.method} is not supported on ${req.baseUrl}${req.path}; use ${allow}.`,
+      );
     });
   }
 }

@@ -249,4 +249,3 @@ describe('column helpers', () => {
     });
   });
 });
-

@@ -130,8 +130,11 @@ export function memberDisplays(members: unknown): Record<string, string> {
   const displays: Record<string, string> = {};
   for (const m of list) {
     if (!isObj(m)) continue;
-    const display = Object.entries(m).find(([k]) => ['display', 'displayname'].includes(k.toLowerCase()))?.[1];
-    if (typeof m.value === 'string' && typeof display === 'string' && display.trim() !== '') displays[m.value] = display;
+    const display = Object.entries(m).find(([k]) =>
+      ['display', 'displayname'].includes(k.toLowerCase()),
+    )?.[1];
+    if (typeof m.value === 'string' && typeof display === 'string' && display.trim() !== '')
+      displays[m.value] = display;
   }
   return displays;
 }
@@ -198,4 +201,3 @@ export function groupColumns(doc: Obj): {
     externalId: typeof doc.externalId === 'string' ? doc.externalId : null,
   };
 }
-

@@ -40,26 +40,32 @@ const ROWS_PER_STATEMENT = 200;
 /** Appends audit rows with one multi-row INSERT per 200 rows (raw SQL: docs/decisions/0006-hot-write-path.md). */
 export async function insertAuditRows(run: SqlRunner, entries: readonly AuditRow[]): Promise<void> {
   for (let i = 0; i < entries.length; i += ROWS_PER_STATEMENT) {
-    const values = entries.slice(i, i + ROWS_PER_STATEMENT).map((r) => [
-      r.at,
-      r.requestId,
-      r.kind,
-      r.tokenId ?? null,
-      r.method ?? null,
-      r.path ?? null,
-      r.resourceType ?? null,
-      r.resourceId ?? null,
-      r.status ?? null,
-      r.target ?? null,
-      r.durationMs ?? null,
-      r.attempt ?? null,
-      r.detail ? JSON.stringify(r.detail) : null,
-    ]);
+    const values = entries
+      .slice(i, i + ROWS_PER_STATEMENT)
+      .map((r) => [
+        r.at,
+        r.requestId,
+        r.kind,
+        r.tokenId ?? null,
+        r.method ?? null,
+        r.path ?? null,
+        r.resourceType ?? null,
+        r.resourceId ?? null,
+        r.status ?? null,
+        r.target ?? null,
+        r.durationMs ?? null,
+        r.attempt ?? null,
+        r.detail ? JSON.stringify(r.detail) : null,
+      ]);
     await run.execute(sql`INSERT INTO "AuditEvent" (at, "requestId", kind, "tokenId", method, path, "resourceType",
       "resourceId", status, target, "durationMs", attempt, detail) VALUES ${rows(values)}`);
   }
 }
 
-export function recordScimRequest(run: SqlRunner, entry: ScimAuditEntry, at: Date = new Date()): Promise<void> {
+export function recordScimRequest(
+  run: SqlRunner,
+  entry: ScimAuditEntry,
+  at: Date = new Date(),
+): Promise<void> {
   return insertAuditRows(run, [{ ...entry, at, kind: 'scim' }]);
 }

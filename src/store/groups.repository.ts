@@ -105,14 +105,18 @@ export class GroupsRepository {
   }
 
   async get(id: string, run?: SqlRunner): Promise<StoredGroup | null> {
-    const [row] = await this.reader(run).query<RawGroupRow>(sql`SELECT ${GROUP_COLUMNS} FROM "ScimGroup" WHERE id = ${id}`);
+    const [row] = await this.reader(run).query<RawGroupRow>(
+      sql`SELECT ${GROUP_COLUMNS} FROM "ScimGroup" WHERE id = ${id}`,
+    );
     return row ? fromRaw(row) : null;
   }
 
   async existingIds(ids: string[], run?: SqlRunner): Promise<Set<string>> {
     const found = new Set<string>();
     for (const part of inChunks([...new Set(ids)])) {
-      const rows = await this.reader(run).query<{ id: string }>(sql`SELECT id FROM "ScimGroup" WHERE id IN (${list(part)})`);
+      const rows = await this.reader(run).query<{ id: string }>(
+        sql`SELECT id FROM "ScimGroup" WHERE id IN (${list(part)})`,
+      );
       for (const row of rows) found.add(row.id);
     }
     return found;
@@ -124,7 +128,12 @@ export class GroupsRepository {
     if (groupIds.length === 0) return result;
     const rows = await this.db.groupMember.findMany({
       where: groupIds.length === 1 ? { groupId: groupIds[0] } : { groupId: { in: groupIds } },
-      select: { groupId: true, userId: true, display: true, user: { select: { displayName: true, userName: true } } },
+      select: {
+        groupId: true,
+        userId: true,
+        display: true,
+        user: { select: { displayName: true, userName: true } },
+      },
       orderBy: [{ createdAt: 'asc' }, { userId: 'asc' }],
     });
     for (const row of rows) {
@@ -141,7 +150,15 @@ export class GroupsRepository {
     await run.execute(sql`INSERT INTO "ScimGroup" (id, "displayName", "displayNameLower", "externalId", data, version,
       "createdAt", "updatedAt") VALUES (${id}, ${c.displayName}, ${c.displayNameLower}, ${c.externalId}, ${c.data}, 1,
       ${now}, ${now})`);
-    return { id, displayName: c.displayName, externalId: c.externalId, data: JSON.parse(c.data) as Record<string, unknown>, version: 1, createdAt: now, updatedAt: now };
+    return {
+      id,
+      displayName: c.displayName,
+      externalId: c.externalId,
+      data: JSON.parse(c.data) as Record<string, unknown>,
+      version: 1,
+      createdAt: now,
+      updatedAt: now,
+    };
   }
 
   /** Updates attributes and bumps the version if it is still `expectedVersion`; null when it changed meanwhile. */
@@ -174,7 +191,11 @@ export class GroupsRepository {
     return (await run.execute(sql`DELETE FROM "ScimGroup" WHERE id = ${id}`)) > 0;
   }
 
-  private async presentMembers(run: SqlRunner, groupId: string, userIds: string[]): Promise<Map<string, string | null>> {
+  private async presentMembers(
+    run: SqlRunner,
+    groupId: string,
+    userIds: string[],
+  ): Promise<Map<string, string | null>> {
     const rows = await run.query<{ userId: string; display: string | null }>(sql`SELECT "userId", display
       FROM "GroupMember" WHERE "groupId" = ${groupId} AND "userId" IN (${list(userIds)})`);
     return new Map(rows.map((r) => [r.userId, r.display]));
@@ -184,7 +205,12 @@ export class GroupsRepository {
    * Adds members that are not members yet, with the `display` the IdP sent (if any); returns the user ids actually
    * added. A display sent again for an existing member replaces the stored one.
    */
-  async addMembers(run: SqlRunner, groupId: string, userIds: string[], displays: Record<string, string> = {}): Promise<string[]> {
+  async addMembers(
+    run: SqlRunner,
+    groupId: string,
+    userIds: string[],
+    displays: Record<string, string> = {},
+  ): Promise<string[]> {
     const added: string[] = [];
     const now = new Date();
     for (const part of inChunks([...new Set(userIds)])) {
@@ -204,7 +230,11 @@ export class GroupsRepository {
   }
 
   /** Whether a present member would get a `display` other than its stored one (a change of the group). */
-  async displaysDiffer(run: SqlRunner, groupId: string, displays: Record<string, string> = {}): Promise<boolean> {
+  async displaysDiffer(
+    run: SqlRunner,
+    groupId: string,
+    displays: Record<string, string> = {},
+  ): Promise<boolean> {
     for (const part of inChunks(Object.keys(displays))) {
       const present = await this.presentMembers(run, groupId, part);
       if ([...present].some(([userId, display]) => display !== displays[userId])) return true;
@@ -218,7 +248,9 @@ export class GroupsRepository {
     for (const part of inChunks([...new Set(userIds)])) {
       const present = [...(await this.presentMembers(run, groupId, part)).keys()];
       if (present.length === 0) continue;
-      await run.execute(sql`DELETE FROM "GroupMember" WHERE "groupId" = ${groupId} AND "userId" IN (${list(present)})`);
+      await run.execute(
+        sql`DELETE FROM "GroupMember" WHERE "groupId" = ${groupId} AND "userId" IN (${list(present)})`,
+      );
       removed.push(...present);
     }
     return removed;
@@ -231,7 +263,9 @@ export class GroupsRepository {
     userIds: string[],
     displays: Record<string, string> = {},
   ): Promise<{ added: string[]; removed: string[] }> {
-    const current = await run.query<{ userId: string }>(sql`SELECT "userId" FROM "GroupMember" WHERE "groupId" = ${groupId}`);
+    const current = await run.query<{ userId: string }>(
+      sql`SELECT "userId" FROM "GroupMember" WHERE "groupId" = ${groupId}`,
+    );
     const wanted = new Set(userIds);
     const toRemove = current.map((c) => c.userId).filter((id) => !wanted.has(id));
     const removed = await this.removeMembers(run, groupId, toRemove);

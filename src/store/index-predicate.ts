@@ -9,7 +9,14 @@ export type { IndexPredicate };
 
 type Where = Record<string, unknown>;
 
-const TEXT_COLUMNS = new Set(['id', 'userNameLower', 'externalId', 'emailLower', 'displayName', 'displayNameLower']);
+const TEXT_COLUMNS = new Set([
+  'id',
+  'userNameLower',
+  'externalId',
+  'emailLower',
+  'displayName',
+  'displayNameLower',
+]);
 /** Columns that may be NULL (the attribute is optional); the others always hold a value. */
 const NULLABLE_COLUMNS = new Set(['externalId', 'displayName', 'emailLower']);
 const orNull = (column: string, where: Where): Where =>
@@ -79,7 +86,9 @@ function compare(column: string, op: string, value: unknown): Where {
     case 'pr':
       // `pr` on text also excludes the empty string (src/scim/filter/index-predicate.ts contract)
       if (!NULLABLE_COLUMNS.has(column)) return TEXT_COLUMNS.has(column) ? { [column]: { not: '' } } : {};
-      return TEXT_COLUMNS.has(column) ? { AND: [{ [column]: { not: null } }, { [column]: { not: '' } }] } : { [column]: { not: null } };
+      return TEXT_COLUMNS.has(column)
+        ? { AND: [{ [column]: { not: null } }, { [column]: { not: '' } }] }
+        : { [column]: { not: null } };
     default:
       throw new Error(`unknown predicate operator ${op}`);
   }
@@ -93,7 +102,8 @@ function compare(column: string, op: string, value: unknown): Where {
 function negatedCompare(column: string, op: string, value: unknown): Where {
   const relation = RELATION_COLUMNS[column];
   if (relation) return { NOT: relation(value, op) };
-  if (op === 'pr') return NULLABLE_COLUMNS.has(column) ? { OR: [{ [column]: null }, { [column]: '' }] } : { [column]: '' };
+  if (op === 'pr')
+    return NULLABLE_COLUMNS.has(column) ? { OR: [{ [column]: null }, { [column]: '' }] } : { [column]: '' };
   if (op === 'ne') return compare(column, 'eq', value); // `ne` already counts a missing value as a match
   return orNull(column, { NOT: compare(column, op, value) });
 }

@@ -61,7 +61,10 @@ function migrateSqlite(file: string, migrations: Migration[]): string[] {
     const done: string[] = [];
     // BEGIN IMMEDIATE takes the write lock first, so two processes starting together apply each migration once.
     const apply = db.transaction(() => {
-      const rows = db.prepare('SELECT name, checksum FROM _bridge_migrations').all() as Array<{ name: string; checksum: string }>;
+      const rows = db.prepare('SELECT name, checksum FROM _bridge_migrations').all() as Array<{
+        name: string;
+        checksum: string;
+      }>;
       const applied = new Map(rows.map((r) => [r.name, r.checksum]));
       checkUnchanged(applied, migrations);
       for (const m of migrations.filter((m) => !applied.has(m.name))) {
@@ -89,7 +92,9 @@ async function migratePostgres(url: string, migrations: Migration[]): Promise<st
     // One migrator at a time across replicas; released at COMMIT/ROLLBACK.
     await client.query("SELECT pg_advisory_xact_lock(hashtext('scim-bridge-migrations'))");
     await client.query(CREATE_TABLE);
-    const { rows } = await client.query<{ name: string; checksum: string }>('SELECT name, checksum FROM _bridge_migrations');
+    const { rows } = await client.query<{ name: string; checksum: string }>(
+      'SELECT name, checksum FROM _bridge_migrations',
+    );
     const applied = new Map(rows.map((r) => [r.name, r.checksum]));
     checkUnchanged(applied, migrations);
     const done: string[] = [];

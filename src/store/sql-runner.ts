@@ -128,7 +128,10 @@ export class SqliteConnection {
 }
 
 /** Runs `fn` in one transaction: the direct connection on SQLite (in the write queue), Prisma on PostgreSQL. */
-export function withSqlTransaction<T>(handle: DatabaseHandle, fn: (run: SqlRunner) => Promise<T>): Promise<T> {
+export function withSqlTransaction<T>(
+  handle: DatabaseHandle,
+  fn: (run: SqlRunner) => Promise<T>,
+): Promise<T> {
   const direct = handle.direct;
   if (!direct) return withTransaction(handle, (tx) => fn(prismaRunner(tx)));
   return runInWriteQueue(handle, () => direct.transaction(fn));

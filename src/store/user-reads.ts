@@ -44,7 +44,11 @@ class SqliteUserReads implements UserReads {
 
   private static toResult(row: Row): UserWithGroups {
     return {
-      stored: toStoredUser({ ...row, createdAt: new Date(row.createdAt), updatedAt: new Date(row.updatedAt) }),
+      stored: toStoredUser({
+        ...row,
+        createdAt: new Date(row.createdAt),
+        updatedAt: new Date(row.updatedAt),
+      }),
       groups: JSON.parse(row.groups) as GroupRef[],
     };
   }
@@ -56,7 +60,11 @@ class SqliteUserReads implements UserReads {
 
   async findBy(column: LookupColumn, value: string): Promise<UserWithGroups[]> {
     const where =
-      column === 'id' ? sql`u.id = ${value}` : column === 'userNameLower' ? sql`u.userNameLower = ${value}` : sql`u.externalId = ${value}`;
+      column === 'id'
+        ? sql`u.id = ${value}`
+        : column === 'userNameLower'
+          ? sql`u.userNameLower = ${value}`
+          : sql`u.externalId = ${value}`;
     const rows = await this.reader.query<Row>(sql`${SELECT} WHERE ${where} ${ORDER}`);
     return rows.map((r) => SqliteUserReads.toResult(r));
   }

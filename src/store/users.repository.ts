@@ -109,7 +109,13 @@ export class UsersRepository {
       "emailLower", active, data, version, "createdAt", "updatedAt")
       VALUES (${id}, ${c.userName}, ${c.userNameLower}, ${c.externalId}, ${c.displayName}, ${c.emailLower},
         ${c.active}, ${c.data}, 1, ${created}, ${now})`);
-    return { id, data: JSON.parse(c.data) as Record<string, unknown>, version: 1, createdAt: created, updatedAt: now };
+    return {
+      id,
+      data: JSON.parse(c.data) as Record<string, unknown>,
+      version: 1,
+      createdAt: created,
+      updatedAt: now,
+    };
   }
 
   /** Replaces the record if its version is still `expectedVersion`; null when it changed or vanished meanwhile. */
@@ -120,7 +126,9 @@ export class UsersRepository {
     input: UserRecordInput,
   ): Promise<StoredUser | null> {
     const c = columns(input);
-    const [row] = await run.query<Record<keyof UserRow, unknown>>(sql`UPDATE "ScimUser" SET "userName" = ${c.userName},
+    const [row] = await run.query<
+      Record<keyof UserRow, unknown>
+    >(sql`UPDATE "ScimUser" SET "userName" = ${c.userName},
         "userNameLower" = ${c.userNameLower}, "externalId" = ${c.externalId}, "displayName" = ${c.displayName},
         "emailLower" = ${c.emailLower}, active = ${c.active}, data = ${c.data}, version = version + 1,
         "updatedAt" = ${new Date()}
@@ -151,7 +159,9 @@ export class UsersRepository {
   async existingIds(ids: string[], run: SqlRunner): Promise<Set<string>> {
     const found = new Set<string>();
     for (const part of inChunks([...new Set(ids)])) {
-      const rows = await run.query<{ id: string }>(sql`SELECT id FROM "ScimUser" WHERE id IN (${list(part)})`);
+      const rows = await run.query<{ id: string }>(
+        sql`SELECT id FROM "ScimUser" WHERE id IN (${list(part)})`,
+      );
       for (const row of rows) found.add(row.id);
     }
     return found;
@@ -171,9 +181,7 @@ export class UsersRepository {
     const direction = sort?.descending ? 'desc' : 'asc';
     const rows = await this.db.scimUser.findMany({
       where: predicate ? toPrismaWhere(predicate) : {},
-      orderBy: sort
-        ? [{ [sort.column]: direction }, { id: 'asc' }]
-        : [{ createdAt: 'asc' }, { id: 'asc' }],
+      orderBy: sort ? [{ [sort.column]: direction }, { id: 'asc' }] : [{ createdAt: 'asc' }, { id: 'asc' }],
       skip: offset,
       take: limit,
       select: ROW_SELECT,

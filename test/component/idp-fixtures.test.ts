@@ -53,7 +53,10 @@ function read(resource: Record<string, unknown>, dotted: string): unknown {
 }
 
 function substitute(value: unknown, ids: Record<string, string>): unknown {
-  const text = JSON.stringify(value ?? null).replace(/\{(uid|gid|u1|u2|u3|managerId|otherId)\}/g, (_, k: string) => ids[k]!);
+  const text = JSON.stringify(value ?? null).replace(
+    /\{(uid|gid|u1|u2|u3|managerId|otherId)\}/g,
+    (_, k: string) => ids[k]!,
+  );
   return JSON.parse(text);
 }
 
@@ -73,18 +76,29 @@ describe.each(databaseKinds())('IdP request fixtures replayed over HTTP (%s)', (
   /** Fixtures reuse the catalog's literal names; an earlier fixture's resource must not make this one a 409. */
   async function removeNameClash(body: unknown): Promise<void> {
     const b = (body ?? {}) as Record<string, unknown>;
-    for (const [resource, attr] of [['Users', 'userName'], ['Groups', 'displayName']] as const) {
+    for (const [resource, attr] of [
+      ['Users', 'userName'],
+      ['Groups', 'displayName'],
+    ] as const) {
       if (typeof b[attr] !== 'string') continue;
-      const found = await app.auth.get(`/${resource}`).query({ filter: `${attr} eq "${b[attr]}"` }).expect(200);
-      for (const r of found.body.Resources as Array<{ id: string }>) await app.auth.delete(`/${resource}/${r.id}`).expect(204);
+      const found = await app.auth
+        .get(`/${resource}`)
+        .query({ filter: `${attr} eq "${b[attr]}"` })
+        .expect(200);
+      for (const r of found.body.Resources as Array<{ id: string }>)
+        await app.auth.delete(`/${resource}/${r.id}`).expect(204);
     }
   }
 
   it.each(fixtures)('$file', async ({ fixture }) => {
     n += 1;
     const ids: Record<string, string> = {};
-    ids.uid = await createUser(`subject${n}@example.com`, fixture.setup === 'the user has no emails' ? { emails: undefined } : {});
-    for (const k of ['u1', 'u2', 'u3', 'managerId', 'otherId']) ids[k] = await createUser(`${k}.${n}@example.com`);
+    ids.uid = await createUser(
+      `subject${n}@example.com`,
+      fixture.setup === 'the user has no emails' ? { emails: undefined } : {},
+    );
+    for (const k of ['u1', 'u2', 'u3', 'managerId', 'otherId'])
+      ids[k] = await createUser(`${k}.${n}@example.com`);
     const group = await app.auth
       .post('/Groups')
       .send({ schemas: [GROUP_SCHEMA], displayName: `fixture group ${n}`, members: [{ value: ids.u2 }] })
@@ -103,19 +117,27 @@ describe.each(databaseKinds())('IdP request fixtures replayed over HTTP (%s)', (
     const id = method === 'POST' ? (res.body.id as string) : target.split('/')[2]!;
     const kindPath = target.startsWith('/Groups') ? 'Groups' : 'Users';
     const stored = (await app.auth.get(`/${kindPath}/${id}`).expect(200)).body as Record<string, unknown>;
-    for (const [dotted, want] of Object.entries(substitute(fixture.expect.equals ?? {}, ids) as Record<string, unknown>)) {
+    for (const [dotted, want] of Object.entries(
+      substitute(fixture.expect.equals ?? {}, ids) as Record<string, unknown>,
+    )) {
       expect(read(stored, dotted), `${fixture.case}: ${dotted}`).toEqual(want);
     }
     for (const dotted of fixture.expect.absent ?? []) {
       expect(read(stored, dotted), `${fixture.case}: ${dotted} must be absent`).toBeUndefined();
     }
     for (const key of fixture.expect.absentKeys ?? []) expect(stored).not.toHaveProperty([key]);
-    const members = fixture.expect.members && (substitute(fixture.expect.members, ids) as NonNullable<Fixture['expect']['members']>);
+    const members =
+      fixture.expect.members &&
+      (substitute(fixture.expect.members, ids) as NonNullable<Fixture['expect']['members']>);
     if (members) {
-      const now = new Set(((stored.members as Array<{ value: string }> | undefined) ?? []).map((m) => m.value));
+      const now = new Set(
+        ((stored.members as Array<{ value: string }> | undefined) ?? []).map((m) => m.value),
+      );
       if (members.replaceAll) expect([...now].sort()).toEqual([...members.replaceAll].sort());
-      for (const added of members.add ?? []) expect(now.has(added), `${fixture.case}: ${added} added`).toBe(true);
-      for (const removed of members.remove ?? []) expect(now.has(removed), `${fixture.case}: ${removed} removed`).toBe(false);
+      for (const added of members.add ?? [])
+        expect(now.has(added), `${fixture.case}: ${added} added`).toBe(true);
+      for (const removed of members.remove ?? [])
+        expect(now.has(removed), `${fixture.case}: ${removed} removed`).toBe(false);
     }
   });
 });

@@ -750,12 +750,10 @@ describe('documented errors happen as documented (sqlite)', () => {
       key: 'PATCH /Groups/{id}',
       status: 404,
       send: () =>
-        app.auth
-          .patch('/Groups/no-such-group')
-          .send({
-            schemas: [PATCH_SCHEMA],
-            Operations: [{ op: 'add', path: 'members', value: [{ value: userId }] }],
-          }),
+        app.auth.patch('/Groups/no-such-group').send({
+          schemas: [PATCH_SCHEMA],
+          Operations: [{ op: 'add', path: 'members', value: [{ value: userId }] }],
+        }),
     },
     {
       key: 'DELETE /Groups/{id}',

@@ -1,9 +1,22 @@
 // RFC 7644 behaviour through real HTTP on a real database: auth, errors, discovery, lists, ETags, uniqueness.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { databaseKinds } from '../support/databases.js';
-import { ERROR_SCHEMA, GROUP_SCHEMA, PATCH_SCHEMA, SCIM, TEST_TOKEN, startTestApp, userBody, type TestApp } from '../support/test-app.js';
+import {
+  ERROR_SCHEMA,
+  GROUP_SCHEMA,
+  PATCH_SCHEMA,
+  SCIM,
+  TEST_TOKEN,
+  startTestApp,
+  userBody,
+  type TestApp,
+} from '../support/test-app.js';
 
-function expectScimError(res: { status: number; body: Record<string, unknown>; headers: Record<string, string> }, status: number, scimType?: string) {
+function expectScimError(
+  res: { status: number; body: Record<string, unknown>; headers: Record<string, string> },
+  status: number,
+  scimType?: string,
+) {
   expect(res.status).toBe(status);
   expect(res.headers['content-type']).toMatch(/^application\/scim\+json/);
   expect(res.body.schemas).toEqual([ERROR_SCHEMA]);
@@ -20,7 +33,13 @@ describe.each(databaseKinds())('SCIM protocol over HTTP (%s)', (kind) => {
     for (let i = 0; i < 12; i++) {
       const res = await app.auth
         .post('/Users')
-        .send(userBody(`user${String(i).padStart(2, '0')}@example.com`, { externalId: `ext-${i}`, active: i % 3 !== 0, title: i < 4 ? 'Engineer' : undefined }))
+        .send(
+          userBody(`user${String(i).padStart(2, '0')}@example.com`, {
+            externalId: `ext-${i}`,
+            active: i % 3 !== 0,
+            title: i < 4 ? 'Engineer' : undefined,
+          }),
+        )
         .expect(201);
       ids.push(res.body.id as string);
     }
@@ -59,20 +78,32 @@ describe.each(databaseKinds())('SCIM protocol over HTTP (%s)', (kind) => {
       const types = await app.http.get(`${SCIM}/ResourceTypes`).expect(200);
       expect(types.body.totalResults).toBe(2);
       const user = (types.body.Resources as Array<Record<string, unknown>>).find((r) => r.id === 'User')!;
-      expect(user.schemaExtensions).toEqual([expect.objectContaining({ schema: 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User' })]);
+      expect(user.schemaExtensions).toEqual([
+        expect.objectContaining({ schema: 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User' }),
+      ]);
       const schemas = await app.http.get(`${SCIM}/Schemas`).expect(200);
-      const urns = (schemas.body.Resources as Array<{ id: string; meta: { location: string } }>).map((s) => s.id);
-      expect(urns).toEqual(expect.arrayContaining(['urn:ietf:params:scim:schemas:core:2.0:User', 'urn:ietf:params:scim:schemas:core:2.0:Group']));
+      const urns = (schemas.body.Resources as Array<{ id: string; meta: { location: string } }>).map(
+        (s) => s.id,
+      );
+      expect(urns).toEqual(
+        expect.arrayContaining([
+          'urn:ietf:params:scim:schemas:core:2.0:User',
+          'urn:ietf:params:scim:schemas:core:2.0:Group',
+        ]),
+      );
       await app.http.get(`${SCIM}/Schemas/urn:ietf:params:scim:schemas:core:2.0:User`).expect(200);
       expectScimError(await app.http.get(`${SCIM}/Schemas/urn:nope`), 404);
     });
-    it.each(['/ServiceProviderConfig', '/ResourceTypes', '/ResourceTypes/User', '/Schemas', '/Schemas/urn:ietf:params:scim:schemas:core:2.0:User'])(
-      '%s refuses a filter with 403 and ignores paging (catalog D-06, RFC 7644 §4)',
-      async (path) => {
-        expectScimError(await app.http.get(`${SCIM}${path}`).query({ filter: 'id eq "x"' }), 403);
-        await app.http.get(`${SCIM}${path}`).query({ startIndex: 1, count: 10 }).expect(200);
-      },
-    );
+    it.each([
+      '/ServiceProviderConfig',
+      '/ResourceTypes',
+      '/ResourceTypes/User',
+      '/Schemas',
+      '/Schemas/urn:ietf:params:scim:schemas:core:2.0:User',
+    ])('%s refuses a filter with 403 and ignores paging (catalog D-06, RFC 7644 §4)', async (path) => {
+      expectScimError(await app.http.get(`${SCIM}${path}`).query({ filter: 'id eq "x"' }), 403);
+      await app.http.get(`${SCIM}${path}`).query({ startIndex: 1, count: 10 }).expect(200);
+    });
   });
 
   describe('errors are SCIM errors (RFC 7644 §3.12)', () => {
@@ -80,13 +111,20 @@ describe.each(databaseKinds())('SCIM protocol over HTTP (%s)', (kind) => {
       expectScimError(await app.auth.post('/Users').send('{"userName":'), 400, 'invalidSyntax');
     });
     it('body over the configured limit → 413', async () => {
-      expectScimError(await app.auth.post('/Users').send(userBody('big@example.com', { nickName: 'x'.repeat(8000) })), 413);
+      expectScimError(
+        await app.auth.post('/Users').send(userBody('big@example.com', { nickName: 'x'.repeat(8000) })),
+        413,
+      );
     });
     it('unsupported media type → 415', async () => {
       expectScimError(await app.auth.post('/Users').set('Content-Type', 'text/plain').send('hello'), 415);
     });
     it('missing userName → 400 invalidValue', async () => {
-      expectScimError(await app.auth.post('/Users').send({ schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'] }), 400, 'invalidValue');
+      expectScimError(
+        await app.auth.post('/Users').send({ schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'] }),
+        400,
+        'invalidValue',
+      );
     });
     it('unknown id → 404, unknown route → 404, Bulk → 501', async () => {
       expectScimError(await app.auth.get('/Users/010101001010101011001010101011'), 404);
@@ -98,20 +136,42 @@ describe.each(databaseKinds())('SCIM protocol over HTTP (%s)', (kind) => {
       expectScimError(await app.auth.delete('/Groups/%E0%A4%A'), 400);
     });
     it('U+0000 in a value, a filter or an id → 400/404, never 500 (PostgreSQL cannot store it; catalog RE-14)', async () => {
-      expectScimError(await app.auth.post('/Users').send(userBody('nul\u0000@example.com')), 400, 'invalidValue');
       expectScimError(
-        await app.auth.patch(`/Users/${ids[1]}`).send({ schemas: [PATCH_SCHEMA], Operations: [{ op: 'replace', path: 'displayName', value: 'a\u0000' }] }),
+        await app.auth.post('/Users').send(userBody('nul\u0000@example.com')),
         400,
         'invalidValue',
       );
-      expectScimError(await app.auth.post('/Groups').send({ schemas: [GROUP_SCHEMA], displayName: 'nul', members: [{ value: '\u0000' }] }), 400, 'invalidValue');
-      expectScimError(await app.auth.get('/Users').query({ filter: 'externalId eq "\\u0000"' }), 400, 'invalidFilter');
+      expectScimError(
+        await app.auth.patch(`/Users/${ids[1]}`).send({
+          schemas: [PATCH_SCHEMA],
+          Operations: [{ op: 'replace', path: 'displayName', value: 'a\u0000' }],
+        }),
+        400,
+        'invalidValue',
+      );
+      expectScimError(
+        await app.auth
+          .post('/Groups')
+          .send({ schemas: [GROUP_SCHEMA], displayName: 'nul', members: [{ value: '\u0000' }] }),
+        400,
+        'invalidValue',
+      );
+      expectScimError(
+        await app.auth.get('/Users').query({ filter: 'externalId eq "\\u0000"' }),
+        400,
+        'invalidFilter',
+      );
       expectScimError(await app.auth.get('/Users/%00'), 404);
       expectScimError(await app.auth.delete('/Groups/%00'), 404);
     });
     it('a known path with a method it does not serve → 405 with Allow (catalog RE-12)', async () => {
       for (const [call, allow] of [
-        [app.auth.patch('/Users').send({ schemas: [PATCH_SCHEMA], Operations: [{ op: 'remove', path: 'title' }] }), 'GET, POST'],
+        [
+          app.auth
+            .patch('/Users')
+            .send({ schemas: [PATCH_SCHEMA], Operations: [{ op: 'remove', path: 'title' }] }),
+          'GET, POST',
+        ],
         [app.auth.delete('/Groups'), 'GET, POST'],
         [app.auth.post(`/Users/${ids[0]}`).send({}), 'GET, PUT, PATCH, DELETE'],
         [app.http.post(`${SCIM}/Schemas`), 'GET'],
@@ -123,20 +183,35 @@ describe.each(databaseKinds())('SCIM protocol over HTTP (%s)', (kind) => {
       // authentication still comes first on the protected paths
       expectScimError(await app.http.patch(`${SCIM}/Users`), 401);
     });
-    it.each(['userName', 'userName eq', 'userName xx "a"', '(userName eq "a"', 'emails[type eq "work"'])('bad filter %j → 400 invalidFilter', async (filter) => {
-      expectScimError(await app.auth.get('/Users').query({ filter }), 400, 'invalidFilter');
-    });
+    it.each(['userName', 'userName eq', 'userName xx "a"', '(userName eq "a"', 'emails[type eq "work"'])(
+      'bad filter %j → 400 invalidFilter',
+      async (filter) => {
+        expectScimError(await app.auth.get('/Users').query({ filter }), 400, 'invalidFilter');
+      },
+    );
     it('bad PATCH path → 400 invalidPath, remove without path → 400 noTarget; nothing changes', async () => {
       const before = await app.auth.get(`/Users/${ids[1]}`).expect(200);
       expectScimError(
-        await app.auth.patch(`/Users/${ids[1]}`).send({ schemas: [PATCH_SCHEMA], Operations: [{ op: 'replace', path: 'emails[type eq', value: 'x' }] }),
+        await app.auth.patch(`/Users/${ids[1]}`).send({
+          schemas: [PATCH_SCHEMA],
+          Operations: [{ op: 'replace', path: 'emails[type eq', value: 'x' }],
+        }),
         400,
         'invalidPath',
       );
-      expectScimError(await app.auth.patch(`/Users/${ids[1]}`).send({ schemas: [PATCH_SCHEMA], Operations: [{ op: 'remove' }] }), 400, 'noTarget');
+      expectScimError(
+        await app.auth
+          .patch(`/Users/${ids[1]}`)
+          .send({ schemas: [PATCH_SCHEMA], Operations: [{ op: 'remove' }] }),
+        400,
+        'noTarget',
+      );
       const after = await app.auth.get(`/Users/${ids[1]}`).expect(200);
       // (meta.location differs only by supertest's ephemeral port)
-      expect({ ...after.body, meta: after.body.meta.version }).toEqual({ ...before.body, meta: before.body.meta.version });
+      expect({ ...after.body, meta: after.body.meta.version }).toEqual({
+        ...before.body,
+        meta: before.body.meta.version,
+      });
     });
   });
 
@@ -145,15 +220,23 @@ describe.each(databaseKinds())('SCIM protocol over HTTP (%s)', (kind) => {
       expectScimError(await app.auth.post('/Users').send(userBody('USER01@example.com')), 409, 'uniqueness');
     });
     it('renaming onto another user → 409, the user keeps its name', async () => {
-      const res = await app.auth
-        .patch(`/Users/${ids[2]}`)
-        .send({ schemas: [PATCH_SCHEMA], Operations: [{ op: 'replace', path: 'userName', value: 'user03@example.com' }] });
+      const res = await app.auth.patch(`/Users/${ids[2]}`).send({
+        schemas: [PATCH_SCHEMA],
+        Operations: [{ op: 'replace', path: 'userName', value: 'user03@example.com' }],
+      });
       expectScimError(res, 409, 'uniqueness');
       expect((await app.auth.get(`/Users/${ids[2]}`)).body.userName).toBe('user02@example.com');
     });
     it('group displayName is unique → 409', async () => {
-      await app.auth.post('/Groups').send({ schemas: [GROUP_SCHEMA], displayName: 'Unique Group' }).expect(201);
-      expectScimError(await app.auth.post('/Groups').send({ schemas: [GROUP_SCHEMA], displayName: 'unique group' }), 409, 'uniqueness');
+      await app.auth
+        .post('/Groups')
+        .send({ schemas: [GROUP_SCHEMA], displayName: 'Unique Group' })
+        .expect(201);
+      expectScimError(
+        await app.auth.post('/Groups').send({ schemas: [GROUP_SCHEMA], displayName: 'unique group' }),
+        409,
+        'uniqueness',
+      );
     });
     it('concurrent creates of one userName: exactly one 201', async () => {
       const results = await Promise.all(
@@ -165,16 +248,23 @@ describe.each(databaseKinds())('SCIM protocol over HTTP (%s)', (kind) => {
 
   describe('lists (RFC 7644 §3.4.2)', () => {
     it('empty result is 200 with Resources: []', async () => {
-      const res = await app.auth.get('/Users').query({ filter: 'userName eq "nobody@example.com"' }).expect(200);
+      const res = await app.auth
+        .get('/Users')
+        .query({ filter: 'userName eq "nobody@example.com"' })
+        .expect(200);
       expect(res.body).toMatchObject({ totalResults: 0, Resources: [], startIndex: 1 });
     });
     it('userName eq is case-insensitive; attribute names too', async () => {
-      const res = await app.auth.get('/Users').query({ filter: 'USERNAME eq "User05@EXAMPLE.com"' }).expect(200);
+      const res = await app.auth
+        .get('/Users')
+        .query({ filter: 'USERNAME eq "User05@EXAMPLE.com"' })
+        .expect(200);
       expect(res.body.totalResults).toBe(1);
       expect(res.body.Resources[0].id).toBe(ids[5]);
     });
     it('externalId eq, and/or/not, grouping, pr, complex filters', async () => {
-      const q = async (filter: string) => (await app.auth.get('/Users').query({ filter, count: 50 }).expect(200)).body.totalResults as number;
+      const q = async (filter: string) =>
+        (await app.auth.get('/Users').query({ filter, count: 50 }).expect(200)).body.totalResults as number;
       expect(await q('externalId eq "ext-7"')).toBe(1);
       expect(await q('externalId eq "EXT-7"')).toBe(0); // externalId is caseExact
       expect(await q('userName sw "user0" and active eq true')).toBe(6);
@@ -188,9 +278,14 @@ describe.each(databaseKinds())('SCIM protocol over HTTP (%s)', (kind) => {
     });
     it('pages with startIndex/count; count=0 returns only the total', async () => {
       const all = await app.auth.get('/Users').query({ filter: 'userName sw "user"', count: 50 }).expect(200);
-      const page = await app.auth.get('/Users').query({ filter: 'userName sw "user"', startIndex: 3, count: 4 }).expect(200);
+      const page = await app.auth
+        .get('/Users')
+        .query({ filter: 'userName sw "user"', startIndex: 3, count: 4 })
+        .expect(200);
       expect(page.body).toMatchObject({ totalResults: 12, startIndex: 3, itemsPerPage: 4 });
-      expect(page.body.Resources.map((r: { id: string }) => r.id)).toEqual(all.body.Resources.slice(2, 6).map((r: { id: string }) => r.id));
+      expect(page.body.Resources.map((r: { id: string }) => r.id)).toEqual(
+        all.body.Resources.slice(2, 6).map((r: { id: string }) => r.id),
+      );
       const none = await app.auth.get('/Users').query({ count: 0 }).expect(200);
       expect(none.body.Resources).toEqual([]);
       expect(none.body.totalResults).toBeGreaterThanOrEqual(12);
@@ -200,23 +295,52 @@ describe.each(databaseKinds())('SCIM protocol over HTTP (%s)', (kind) => {
       expect(res.body.itemsPerPage).toBeLessThanOrEqual(50);
     });
     it('sortBy/sortOrder, in SQL and in memory', async () => {
-      const desc = await app.auth.get('/Users').query({ filter: 'userName sw "user"', sortBy: 'userName', sortOrder: 'descending', count: 3 }).expect(200);
-      expect(desc.body.Resources.map((r: { userName: string }) => r.userName)).toEqual(['user11@example.com', 'user10@example.com', 'user09@example.com']);
-      const byName = await app.auth.get('/Users').query({ filter: 'userName sw "user"', sortBy: 'name.givenName', count: 2 }).expect(200);
-      expect(byName.body.Resources.map((r: { userName: string }) => r.userName)).toEqual(['user00@example.com', 'user01@example.com']);
+      const desc = await app.auth
+        .get('/Users')
+        .query({ filter: 'userName sw "user"', sortBy: 'userName', sortOrder: 'descending', count: 3 })
+        .expect(200);
+      expect(desc.body.Resources.map((r: { userName: string }) => r.userName)).toEqual([
+        'user11@example.com',
+        'user10@example.com',
+        'user09@example.com',
+      ]);
+      const byName = await app.auth
+        .get('/Users')
+        .query({ filter: 'userName sw "user"', sortBy: 'name.givenName', count: 2 })
+        .expect(200);
+      expect(byName.body.Resources.map((r: { userName: string }) => r.userName)).toEqual([
+        'user00@example.com',
+        'user01@example.com',
+      ]);
     });
     it('attributes / excludedAttributes project; id and schemas always returned', async () => {
-      const res = await app.auth.get(`/Users/${ids[0]}`).query({ attributes: 'userName,name.givenName' }).expect(200);
-      expect(Object.keys(res.body).filter((k) => k !== 'meta').sort()).toEqual(['id', 'name', 'schemas', 'userName']);
+      const res = await app.auth
+        .get(`/Users/${ids[0]}`)
+        .query({ attributes: 'userName,name.givenName' })
+        .expect(200);
+      expect(
+        Object.keys(res.body)
+          .filter((k) => k !== 'meta')
+          .sort(),
+      ).toEqual(['id', 'name', 'schemas', 'userName']);
       expect(res.body.name).toEqual({ givenName: 'user00' });
-      const ex = await app.auth.get('/Users').query({ filter: `id eq "${ids[0]}"`, excludedAttributes: 'emails,name' }).expect(200);
+      const ex = await app.auth
+        .get('/Users')
+        .query({ filter: `id eq "${ids[0]}"`, excludedAttributes: 'emails,name' })
+        .expect(200);
       expect(ex.body.Resources[0].emails).toBeUndefined();
       expect(ex.body.Resources[0].userName).toBe('user00@example.com');
     });
     it('POST /.search takes the same parameters in the body', async () => {
       const res = await app.auth
         .post('/Users/.search')
-        .send({ schemas: ['urn:ietf:params:scim:api:messages:2.0:SearchRequest'], filter: 'userName sw "user1"', startIndex: 1, count: 10, attributes: ['userName'] })
+        .send({
+          schemas: ['urn:ietf:params:scim:api:messages:2.0:SearchRequest'],
+          filter: 'userName sw "user1"',
+          startIndex: 1,
+          count: 10,
+          attributes: ['userName'],
+        })
         .expect(200);
       expect(res.body.totalResults).toBe(2);
       expect(res.body.Resources[0].emails).toBeUndefined();
@@ -228,11 +352,20 @@ describe.each(databaseKinds())('SCIM protocol over HTTP (%s)', (kind) => {
       const got = await app.auth.get(`/Users/${ids[4]}`).expect(200);
       expect(got.headers.etag).toBe(got.body.meta.version);
       expect(got.body.meta.location).toMatch(new RegExp(`^http://.+/scim/v2/Users/${ids[4]}$`));
-      const patch = { schemas: [PATCH_SCHEMA], Operations: [{ op: 'replace', path: 'nickName', value: 'N' }] };
+      const patch = {
+        schemas: [PATCH_SCHEMA],
+        Operations: [{ op: 'replace', path: 'nickName', value: 'N' }],
+      };
       expectScimError(await app.auth.patch(`/Users/${ids[4]}`).set('If-Match', 'W/"999"').send(patch), 412);
-      const ok = await app.auth.patch(`/Users/${ids[4]}`).set('If-Match', got.headers.etag!).send(patch).expect(200);
+      const ok = await app.auth
+        .patch(`/Users/${ids[4]}`)
+        .set('If-Match', got.headers.etag!)
+        .send(patch)
+        .expect(200);
       expect(ok.body.meta.version).not.toBe(got.body.meta.version);
-      expect(Date.parse(ok.body.meta.lastModified)).toBeGreaterThanOrEqual(Date.parse(got.body.meta.lastModified));
+      expect(Date.parse(ok.body.meta.lastModified)).toBeGreaterThanOrEqual(
+        Date.parse(got.body.meta.lastModified),
+      );
     });
   });
 
@@ -241,14 +374,23 @@ describe.each(databaseKinds())('SCIM protocol over HTTP (%s)', (kind) => {
     const email = got.body.emails[0] as Record<string, unknown>;
     const noop = await app.auth
       .patch(`/Users/${ids[9]}`)
-      .send({ schemas: [PATCH_SCHEMA], Operations: [{ op: 'add', path: 'emails', value: [email] }, { op: 'replace', path: 'active', value: 'False' }] })
+      .send({
+        schemas: [PATCH_SCHEMA],
+        Operations: [
+          { op: 'add', path: 'emails', value: [email] },
+          { op: 'replace', path: 'active', value: 'False' },
+        ],
+      })
       .expect(200);
     expect(noop.body.emails).toEqual([email]);
     expect(noop.headers.etag).toBe(got.headers.etag);
     const stamp = (meta: Record<string, unknown>) => [meta.version, meta.created, meta.lastModified];
     expect(stamp(noop.body.meta)).toEqual(stamp(got.body.meta));
     const { id: _id, meta: _meta, groups: _groups, ...same } = got.body as Record<string, unknown>;
-    const put = await app.auth.put(`/Users/${ids[9]}`).send({ ...same, password: 'not-stored' }).expect(200);
+    const put = await app.auth
+      .put(`/Users/${ids[9]}`)
+      .send({ ...same, password: 'not-stored' })
+      .expect(200);
     expect(stamp(put.body.meta)).toEqual(stamp(got.body.meta));
     const changed = await app.auth
       .patch(`/Users/${ids[9]}`)
@@ -277,7 +419,10 @@ describe.each(databaseKinds())('SCIM protocol over HTTP (%s)', (kind) => {
   });
 
   it('passwords are accepted but never stored nor returned (catalog CE-6, OK-13)', async () => {
-    const created = await app.auth.post('/Users').send(userBody('pw@example.com', { password: 'S3cret!pass' })).expect(201);
+    const created = await app.auth
+      .post('/Users')
+      .send(userBody('pw@example.com', { password: 'S3cret!pass' }))
+      .expect(201);
     expect(created.body.password).toBeUndefined();
     await app.auth
       .patch(`/Users/${created.body.id}`)
@@ -288,9 +433,10 @@ describe.each(databaseKinds())('SCIM protocol over HTTP (%s)', (kind) => {
   });
 
   it('a PATCH that would change the id → 400 mutability', async () => {
-    const res = await app.auth
-      .patch(`/Users/${ids[6]}`)
-      .send({ schemas: [PATCH_SCHEMA], Operations: [{ op: 'replace', value: { id: 'other-id', nickName: 'x' } }] });
+    const res = await app.auth.patch(`/Users/${ids[6]}`).send({
+      schemas: [PATCH_SCHEMA],
+      Operations: [{ op: 'replace', value: { id: 'other-id', nickName: 'x' } }],
+    });
     expectScimError(res, 400, 'mutability');
   });
 

@@ -271,7 +271,8 @@ describe('HttpClient rate limit', () => {
     // 4 go at once, 4 more a second later, the 9th a second after that: never 5 arrivals within one second.
     // (Lower bounds only: event-loop load can only make it slower.)
     const arrivals = seen.map((s) => s.at);
-    for (let i = 4; i < arrivals.length; i++) expect(arrivals[i]! - arrivals[i - 4]!).toBeGreaterThanOrEqual(990);
+    for (let i = 4; i < arrivals.length; i++)
+      expect(arrivals[i]! - arrivals[i - 4]!).toBeGreaterThanOrEqual(990);
     expect(Date.now() - started).toBeGreaterThanOrEqual(1_990);
   });
 

@@ -88,7 +88,12 @@ describe('MicroBatcher busy window', () => {
 
   it('widens the window while batches keep coming, so a burst needs fewer calls', async () => {
     const batches: number[][] = [];
-    const batcher = new MicroBatcher<number, number>({ windowMs: 5, busyWindowMs: 200, maxBatchSize: 100, send: echo(batches) });
+    const batcher = new MicroBatcher<number, number>({
+      windowMs: 5,
+      busyWindowMs: 200,
+      maxBatchSize: 100,
+      send: echo(batches),
+    });
     // Two items together: a batch with company, so the next window is the busy one.
     await Promise.all([batcher.add(1), batcher.add(2)]);
     // Items 20 ms apart: each would be alone in a 5 ms window; the 200 ms window gathers them.
@@ -98,12 +103,20 @@ describe('MicroBatcher busy window', () => {
       later.push(batcher.add(item));
     }
     await Promise.all(later);
-    expect(batches).toEqual([[1, 2], [3, 4, 5, 6]]);
+    expect(batches).toEqual([
+      [1, 2],
+      [3, 4, 5, 6],
+    ]);
   });
 
   it('keeps the short window for lone requests', async () => {
     const batches: number[][] = [];
-    const batcher = new MicroBatcher<number, number>({ windowMs: 5, busyWindowMs: 10_000, maxBatchSize: 100, send: echo(batches) });
+    const batcher = new MicroBatcher<number, number>({
+      windowMs: 5,
+      busyWindowMs: 10_000,
+      maxBatchSize: 100,
+      send: echo(batches),
+    });
     const started = performance.now();
     await batcher.add(1);
     await batcher.add(2);

@@ -44,7 +44,12 @@ describe('crash during a burst of creates (SQLite, child process)', () => {
   beforeAll(async () => {
     sims = await startSimulators({ aacPort: 0, serverPort: 0 });
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'scim-bridge-crash-'));
-    env = { ...simulatorEnv(sims), DATABASE_URL: `file:${path.join(dir, 'bridge.db')}`, SCIM_TOKEN: TEST_TOKEN, BRIDGE_LEASE_MS: '5000' };
+    env = {
+      ...simulatorEnv(sims),
+      DATABASE_URL: `file:${path.join(dir, 'bridge.db')}`,
+      SCIM_TOKEN: TEST_TOKEN,
+      BRIDGE_LEASE_MS: '5000',
+    };
   });
   afterAll(async () => {
     await handle?.close();
@@ -53,8 +58,10 @@ describe('crash during a burst of creates (SQLite, child process)', () => {
     if (dir) fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  const aacPeople = (email: string) => sims.aac.control.state().people.filter((p) => p.email.toLowerCase() === email);
-  const serverUsers = (email: string) => sims.server.control.state().users.filter((u) => u.email.toLowerCase() === email);
+  const aacPeople = (email: string) =>
+    sims.aac.control.state().people.filter((p) => p.email.toLowerCase() === email);
+  const serverUsers = (email: string) =>
+    sims.server.control.state().users.filter((u) => u.email.toLowerCase() === email);
 
   async function storedUsers(db: DatabaseHandle) {
     return db.db.scimUser.findMany({ select: { id: true, emailLower: true } });
@@ -67,7 +74,9 @@ describe('crash during a burst of creates (SQLite, child process)', () => {
       const synced = await db.db.idMapping.count({ where: { resourceType: 'User', state: 'synced' } });
       if (users === expected && synced === 2 * expected) return;
       if (Date.now() > until)
-        throw new Error(`after ${timeoutMs} ms: ${users} users, ${synced} synced mappings (want ${2 * expected})\n${bridge?.logTail()}`);
+        throw new Error(
+          `after ${timeoutMs} ms: ${users} users, ${synced} synced mappings (want ${2 * expected})\n${bridge?.logTail()}`,
+        );
       await new Promise((r) => setTimeout(r, 250));
     }
   }
@@ -90,7 +99,9 @@ describe('crash during a burst of creates (SQLite, child process)', () => {
       ),
     );
     await killed;
-    const ok = outcomes.filter((o): o is { i: number; status: number; id: string } => 'status' in o && o.status === 201 && !!o.id);
+    const ok = outcomes.filter(
+      (o): o is { i: number; status: number; id: string } => 'status' in o && o.status === 201 && !!o.id,
+    );
     const failed = outcomes.filter((o) => !('status' in o) || o.status !== 201);
     expect(ok.length).toBeGreaterThanOrEqual(KILL_AFTER_RESPONSES);
     expect(failed.length, 'the kill should interrupt part of the burst').toBeGreaterThan(0);
@@ -109,7 +120,10 @@ describe('crash during a burst of creates (SQLite, child process)', () => {
       const email = emailOf(i);
       if (storedEmails.has(email)) {
         expect(aacPeople(email), email).toHaveLength(1);
-        expect(aacPeople(email)[0]!.memberships.filter((m) => m.workspaceId === sims.aac.workspaceId), email).toHaveLength(1);
+        expect(
+          aacPeople(email)[0]!.memberships.filter((m) => m.workspaceId === sims.aac.workspaceId),
+          email,
+        ).toHaveLength(1);
         expect(serverUsers(email), email).toHaveLength(1);
       } else {
         // never committed: nothing upstream either (never half-provisioned)
@@ -120,14 +134,19 @@ describe('crash during a burst of creates (SQLite, child process)', () => {
 
     // the IdP retries what failed: 201 for users never stored, 409 (uniqueness) for stored ones
     const retried = await Promise.all(failed.map((o) => createUser(bridge!, o.i)));
-    for (const r of retried) expect('status' in r && [201, 409].includes(r.status), JSON.stringify(r)).toBe(true);
+    for (const r of retried)
+      expect('status' in r && [201, 409].includes(r.status), JSON.stringify(r)).toBe(true);
     await waitAllSynced(handle, USERS, 30_000);
     for (let i = 0; i < USERS; i++) {
       expect(aacPeople(emailOf(i))).toHaveLength(1);
       expect(serverUsers(emailOf(i))).toHaveLength(1);
     }
-    const invites = sims.aac.control.requests().filter((r) => r.method === 'POST' && r.path.endsWith('/people/batch')).length;
-    const serverCreates = sims.server.control.requests().filter((r) => r.method === 'POST' && r.path === '/webapi/v3/users').length;
+    const invites = sims.aac.control
+      .requests()
+      .filter((r) => r.method === 'POST' && r.path.endsWith('/people/batch')).length;
+    const serverCreates = sims.server.control
+      .requests()
+      .filter((r) => r.method === 'POST' && r.path === '/webapi/v3/users').length;
     console.log(
       JSON.stringify({
         startupMs,

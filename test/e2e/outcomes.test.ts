@@ -27,16 +27,25 @@ describe.each(databaseKinds())('upstream outcomes seen by the IdP (%s)', (kind) 
     expect(lookup.body.totalResults).toBe(0);
     expect(app.upstream.serverUsers(email)).toHaveLength(0);
     // the compensation (a delete with request id `<id>:undo`) removes the invite AAC already got
-    await eventually('the AAC invite to be withdrawn', () => app!.upstream.aacStatus(email), (s) => s === undefined);
+    await eventually(
+      'the AAC invite to be withdrawn',
+      () => app!.upstream.aacStatus(email),
+      (s) => s === undefined,
+    );
     const mappings = await eventually(
       'both mappings to settle as removed',
-      async () => (await app!.bridge.handle.db.idMapping.findMany({ where: { email } })).map((m) => `${m.target}:${m.state}`).sort(),
+      async () =>
+        (await app!.bridge.handle.db.idMapping.findMany({ where: { email } }))
+          .map((m) => `${m.target}:${m.state}`)
+          .sort(),
       (m) => m.join() === 'aac:removed,server:removed',
     );
     expect(mappings).toEqual(['aac:removed', 'server:removed']);
     const requestId = String(res.headers['x-request-id']);
-    const undo = await eventually('the undo audit rows', () => app!.store.audit(`${requestId}:undo`), (rows) =>
-      rows.some((r) => r.kind === 'upstream' && r.target === 'aac' && r.method === 'DELETE'),
+    const undo = await eventually(
+      'the undo audit rows',
+      () => app!.store.audit(`${requestId}:undo`),
+      (rows) => rows.some((r) => r.kind === 'upstream' && r.target === 'aac' && r.method === 'DELETE'),
     );
     expect(undo.some((r) => r.kind === 'scim')).toBe(true);
 
@@ -52,7 +61,14 @@ describe.each(databaseKinds())('upstream outcomes seen by the IdP (%s)', (kind) 
   it('an upstream that hangs past the deadline answers 201 with the mapping pending; the work completes by itself', async () => {
     app = await startProvisionedApp(kind, { env: { BRIDGE_UPSTREAM_DEADLINE_MS: '300' } });
     const email = 'slow@example.com';
-    app.sims.server.control.addFault({ kind: 'hang', ms: 1_500, then: 'destroy', method: 'POST', path: '/webapi/v3/users', count: 100 });
+    app.sims.server.control.addFault({
+      kind: 'hang',
+      ms: 1_500,
+      then: 'destroy',
+      method: 'POST',
+      path: '/webapi/v3/users',
+      count: 100,
+    });
     const started = Date.now();
     const res = await app.scim.post('/Users').send(userBody(email));
     expect(res.status).toBe(201);
@@ -63,7 +79,12 @@ describe.each(databaseKinds())('upstream outcomes seen by the IdP (%s)', (kind) 
     expect(app.upstream.serverUsers(email)).toHaveLength(0);
 
     app.sims.server.control.clearFaults();
-    const synced = await eventually('the Server mapping to become synced', () => app!.store.mapping('User', id, 'server'), (m) => m?.state === 'synced', 30_000);
+    const synced = await eventually(
+      'the Server mapping to become synced',
+      () => app!.store.mapping('User', id, 'server'),
+      (m) => m?.state === 'synced',
+      30_000,
+    );
     expect(synced?.upstreamId).toBe(app.upstream.serverUser(email)?.id);
     expect(app.upstream.serverUsers(email)).toHaveLength(1);
     expect(app.upstream.aacPeople(email)).toHaveLength(1);

@@ -20,7 +20,11 @@ beforeAll(async () => {
   const scim = new ScimFixture(db.handle, ['aac', 'server']);
   const p = startProvisioning(db.handle, [aac, server]);
   await p.start();
-  const created = await scim.createUser({ userName: 'Audit.Me@example.com', email: 'Audit.Me@example.com', givenName: 'Au' });
+  const created = await scim.createUser({
+    userName: 'Audit.Me@example.com',
+    email: 'Audit.Me@example.com',
+    givenName: 'Au',
+  });
   userId = created.id;
   createRequest = created.requestId;
   await p.awaitRequest(created.requestId);
@@ -80,7 +84,10 @@ describe('mappings', () => {
 
   it('shows one resource with its jobs, by SCIM id', async () => {
     const { out } = await run('mappings', 'show', userId, '--format', 'json');
-    const detail = JSON.parse(out) as { mappings: unknown[]; jobs: Array<{ state: string; lastError: string | null }> };
+    const detail = JSON.parse(out) as {
+      mappings: unknown[];
+      jobs: Array<{ state: string; lastError: string | null }>;
+    };
     expect(detail.mappings).toHaveLength(2);
     expect(detail.jobs.some((j) => j.state === 'failed' && j.lastError === 'bad "name", really')).toBe(true);
     const table = await run('mappings', 'show', 'audit.me@example.com');
@@ -99,10 +106,14 @@ describe('audit', () => {
     const { out } = await run('audit', 'list', '--email', 'audit.me@example.com', '--format', 'json');
     const rows = JSON.parse(out) as Array<{ kind: string; requestId: string; detail: string | null }>;
     expect(rows.some((r) => r.kind === 'upstream')).toBe(true);
-    const outcomes = rows.filter((r) => r.kind === 'provisioning').map((r) => JSON.parse(r.detail ?? '{}').outcome as string);
+    const outcomes = rows
+      .filter((r) => r.kind === 'provisioning')
+      .map((r) => JSON.parse(r.detail ?? '{}').outcome as string);
     expect(outcomes).toEqual(expect.arrayContaining(['created', 'not_propagated', 'failed', 'removed']));
 
-    const byRequest = JSON.parse((await run('audit', 'list', '--request', createRequest, '--kind', 'upstream', '--format', 'json')).out) as Array<{
+    const byRequest = JSON.parse(
+      (await run('audit', 'list', '--request', createRequest, '--kind', 'upstream', '--format', 'json')).out,
+    ) as Array<{
       requestId: string;
       kind: string;
     }>;
@@ -113,7 +124,8 @@ describe('audit', () => {
   it('filters by time window and writes CSV with the formula guard', async () => {
     const future = (await run('audit', 'list', '--since', '2999-01-01', '--format', 'csv')).out;
     expect(future.trimEnd().split('\r\n')).toHaveLength(1);
-    const csv = (await run('audit', 'list', '--resource', userId, '--until', '2999-01-01', '--format', 'csv')).out;
+    const csv = (await run('audit', 'list', '--resource', userId, '--until', '2999-01-01', '--format', 'csv'))
+      .out;
     expect(csv.split('\r\n')[0]).toMatch(/^at,requestId,kind,target/);
     expect(csv).toMatch(/""outcome"":""created""/);
   });

@@ -119,7 +119,14 @@ describe('job store', () => {
     // "Process 1" claims the job and dies without finishing.
     const store = new PrismaProvisioningStore(db.handle.provider === 'sqlite' ? db.handle : db.openAnother());
     const now = new Date();
-    const claimed = await store.claimDue('aac', now, new Date(now.getTime() + 300), 1, [], () => 'dead-process');
+    const claimed = await store.claimDue(
+      'aac',
+      now,
+      new Date(now.getTime() + 300),
+      1,
+      [],
+      () => 'dead-process',
+    );
     expect(claimed).toHaveLength(1);
     expect(claimed[0]?.key.scimId).toBe(id);
     expect(claimed[0]?.jobs).toHaveLength(1);
@@ -157,7 +164,9 @@ describe('job store', () => {
     const gateway: ProvisioningGateway = startProvisioning(db.handle, [upstream]);
     expect(gateway.targets).toEqual(['server']);
     await withTransaction(db.handle, async (tx) => {
-      await tx.scimUser.create({ data: { id: 'gw-user', userName: 'gw', userNameLower: 'gw', active: true, data: '{}' } });
+      await tx.scimUser.create({
+        data: { id: 'gw-user', userName: 'gw', userNameLower: 'gw', active: true, data: '{}' },
+      });
       await gateway.enqueueUser(prismaRunner(tx), { requestId: 'gw-req', userId: 'gw-user' });
     });
     const jobs = await db.handle.db.provisioningJob.findMany({ where: { requestId: 'gw-req' } });

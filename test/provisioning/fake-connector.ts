@@ -84,10 +84,23 @@ export class FakeConnector implements Connector {
             attempt: 1,
             error: fault.message ?? fault.kind,
           });
-          throw new UpstreamError(this.target, fault.kind, fault.message ?? `${method}: ${fault.kind}`, fault.status, fault.retryAfterMs);
+          throw new UpstreamError(
+            this.target,
+            fault.kind,
+            fault.message ?? `${method}: ${fault.kind}`,
+            fault.status,
+            fault.retryAfterMs,
+          );
         }
       }
-      ctx.onUpstreamCall?.({ target: this.target, method: 'POST', path: `/fake/${method}`, status: 200, durationMs: Date.now() - started, attempt: 1 });
+      ctx.onUpstreamCall?.({
+        target: this.target,
+        method: 'POST',
+        path: `/fake/${method}`,
+        status: 200,
+        durationMs: Date.now() - started,
+        attempt: 1,
+      });
     } finally {
       this.concurrent--;
     }
@@ -110,7 +123,13 @@ export class FakeConnector implements Connector {
     const existing = [...this.users.values()].find((u) => u.email.toLowerCase() === user.email.toLowerCase());
     if (existing) return { upstreamId: existing.id, outcome: 'linked' };
     const id = `${this.target}-u${this.nextId++}`;
-    this.users.set(id, { id, email: user.email, givenName: user.givenName, familyName: user.familyName, active: user.active });
+    this.users.set(id, {
+      id,
+      email: user.email,
+      givenName: user.givenName,
+      familyName: user.familyName,
+      active: user.active,
+    });
     return { upstreamId: id, outcome: 'created' };
   }
 
@@ -118,9 +137,12 @@ export class FakeConnector implements Connector {
     await this.enter('updateUser', [upstreamId, user], ctx);
     const current = this.user(upstreamId);
     const same =
-      current.email === user.email && current.givenName === user.givenName && current.familyName === user.familyName;
+      current.email === user.email &&
+      current.givenName === user.givenName &&
+      current.familyName === user.familyName;
     if (same) return { outcome: 'unchanged' };
-    if (this.namesImmutable) return { outcome: 'not-propagated', reason: 'AAC admins cannot change names or emails' };
+    if (this.namesImmutable)
+      return { outcome: 'not-propagated', reason: 'AAC admins cannot change names or emails' };
     Object.assign(current, { email: user.email, givenName: user.givenName, familyName: user.familyName });
     return { outcome: 'updated' };
   }
@@ -147,7 +169,8 @@ export class FakeConnector implements Connector {
     this.user(upstreamId);
     this.users.delete(upstreamId);
     const removedGroupIds: string[] = [];
-    for (const group of this.groups.values()) if (group.members.delete(upstreamId)) removedGroupIds.push(group.id);
+    for (const group of this.groups.values())
+      if (group.members.delete(upstreamId)) removedGroupIds.push(group.id);
     return { removedGroupIds };
   }
 
@@ -170,7 +193,11 @@ export class FakeConnector implements Connector {
     this.groups.delete(upstreamId);
   }
 
-  async addMembers(groupUpstreamId: string, userUpstreamIds: string[], ctx: CallContext): Promise<MemberChangeResult> {
+  async addMembers(
+    groupUpstreamId: string,
+    userUpstreamIds: string[],
+    ctx: CallContext,
+  ): Promise<MemberChangeResult> {
     await this.enter('addMembers', [groupUpstreamId, userUpstreamIds], ctx);
     const group = this.group(groupUpstreamId);
     const failed: MemberChangeResult['failed'] = [];

@@ -2,7 +2,11 @@
 import type { Connector, TargetName } from '../../src/core/connector.js';
 import type { ProvisioningLogger } from '../../src/core/provisioning/ports.js';
 import type { DatabaseHandle } from '../../src/store/database.js';
-import { createProvisioning, type Provisioning, type ProvisioningOptions } from '../../src/store/provisioning/index.js';
+import {
+  createProvisioning,
+  type Provisioning,
+  type ProvisioningOptions,
+} from '../../src/store/provisioning/index.js';
 import { FakeConnector } from './fake-connector.js';
 
 /** Runner settings that make retries and polls take milliseconds. */
@@ -47,8 +51,15 @@ export function startProvisioning(
   return createProvisioning({ handle, connectors, logger, options: { ...FAST, ...options } });
 }
 
-export async function mapping(handle: DatabaseHandle, resourceType: 'User' | 'Group', scimId: string, target: TargetName) {
-  return handle.db.idMapping.findUnique({ where: { resourceType_scimId_target: { resourceType, scimId, target } } });
+export async function mapping(
+  handle: DatabaseHandle,
+  resourceType: 'User' | 'Group',
+  scimId: string,
+  target: TargetName,
+) {
+  return handle.db.idMapping.findUnique({
+    where: { resourceType_scimId_target: { resourceType, scimId, target } },
+  });
 }
 
 export async function waitFor(condition: () => boolean | Promise<boolean>, timeoutMs = 5_000): Promise<void> {

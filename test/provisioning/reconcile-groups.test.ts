@@ -35,7 +35,9 @@ async function start(memberBatchSize = 100): Promise<Provisioning> {
 }
 
 async function createUsers(p: Provisioning, prefix: string, n: number): Promise<string[]> {
-  const created = await Promise.all(Array.from({ length: n }, (_, i) => scim.createUser({ userName: `${prefix}${i}@example.com` })));
+  const created = await Promise.all(
+    Array.from({ length: n }, (_, i) => scim.createUser({ userName: `${prefix}${i}@example.com` })),
+  );
   for (const c of created) await p.awaitRequest(c.requestId);
   return created.map((c) => c.id);
 }
@@ -48,13 +50,18 @@ describe('groups', () => {
     expect(aac.groupByName('Sales')).toBeDefined();
     expect(server.groupByName('Sales')).toBeDefined();
 
-    await expect(p.awaitRequest(await scim.renameGroup(id, 'Sales EMEA'))).resolves.toEqual({ state: 'done' });
+    await expect(p.awaitRequest(await scim.renameGroup(id, 'Sales EMEA'))).resolves.toEqual({
+      state: 'done',
+    });
     expect(server.groupByName('Sales EMEA')).toBeDefined();
     expect(aac.callsOf('renameGroup')).toHaveLength(1);
 
     await expect(p.awaitRequest(await scim.deleteGroup(id))).resolves.toEqual({ state: 'done' });
     expect(server.groupByName('Sales EMEA')).toBeUndefined();
-    expect(await mapping(db.handle, 'Group', id, 'aac')).toMatchObject({ state: 'removed', displayName: 'Sales EMEA' });
+    expect(await mapping(db.handle, 'Group', id, 'aac')).toMatchObject({
+      state: 'removed',
+      displayName: 'Sales EMEA',
+    });
   });
 
   it('applies member deltas in batches: 25 initial members in 3 calls, then one added member in one call', async () => {
@@ -68,7 +75,9 @@ describe('groups', () => {
 
     const one = await scim.addMembers(id, [users[25]!]);
     await expect(p.awaitRequest(one)).resolves.toEqual({ state: 'done' });
-    expect(server.callsOf('addMembers').at(-1)?.args[1]).toEqual([server.userByEmail('batch25@example.com')?.id]);
+    expect(server.callsOf('addMembers').at(-1)?.args[1]).toEqual([
+      server.userByEmail('batch25@example.com')?.id,
+    ]);
     expect(await db.handle.db.memberSync.count({ where: { groupId: id, state: 'synced' } })).toBe(2 * 26);
 
     const removed = await scim.removeMembers(id, [users[0]!, users[1]!]);
@@ -88,7 +97,10 @@ describe('groups', () => {
     expect(upstream).toBeDefined();
     expect(server.groupByName('Late')?.members.has(upstream!.id)).toBe(true);
     expect(aac.groupByName('Late')?.members.has(aac.userByEmail('late@example.com')!.id)).toBe(true);
-    expect(await mapping(db.handle, 'User', u.id, 'server')).toMatchObject({ state: 'synced', leaseOwner: null });
+    expect(await mapping(db.handle, 'User', u.id, 'server')).toMatchObject({
+      state: 'synced',
+      leaseOwner: null,
+    });
   });
 
   it('provisions many unprovisioned members a few at a time, then adds them in one batch', async () => {
@@ -112,13 +124,19 @@ describe('groups', () => {
     const g = await scim.createGroup('Night', [u.id]);
     await expect(p.awaitRequest(g.requestId)).resolves.toEqual({ state: 'done' });
     expect(aac.groupByName('Night')?.members.size).toBe(0);
-    const row = await db.handle.db.memberSync.findUnique({ where: { groupId_userId_target: { groupId: g.id, userId: u.id, target: 'aac' } } });
+    const row = await db.handle.db.memberSync.findUnique({
+      where: { groupId_userId_target: { groupId: g.id, userId: u.id, target: 'aac' } },
+    });
     expect(row).toMatchObject({ state: 'not_propagated' });
 
-    await expect(p.awaitRequest(await scim.updateUser(u.id, { active: true }))).resolves.toEqual({ state: 'done' });
+    await expect(p.awaitRequest(await scim.updateUser(u.id, { active: true }))).resolves.toEqual({
+      state: 'done',
+    });
     expect(aac.groupByName('Night')?.members.has(aac.userByEmail('sleepy@example.com')!.id)).toBe(true);
     expect(server.groupByName('Night')?.members.has(server.userByEmail('sleepy@example.com')!.id)).toBe(true);
-    const after = await db.handle.db.memberSync.findUnique({ where: { groupId_userId_target: { groupId: g.id, userId: u.id, target: 'aac' } } });
+    const after = await db.handle.db.memberSync.findUnique({
+      where: { groupId_userId_target: { groupId: g.id, userId: u.id, target: 'aac' } },
+    });
     expect(after).toMatchObject({ state: 'synced' });
   });
 
@@ -130,7 +148,10 @@ describe('groups', () => {
     const outcome = await p.awaitRequest(g.requestId);
     expect(outcome).toMatchObject({ state: 'rejected', target: 'server' });
     expect(outcome.state === 'rejected' && outcome.message).toMatch(/user is a curator/);
-    const rows = await db.handle.db.memberSync.findMany({ where: { groupId: g.id, target: 'server' }, orderBy: { state: 'asc' } });
+    const rows = await db.handle.db.memberSync.findMany({
+      where: { groupId: g.id, target: 'server' },
+      orderBy: { state: 'asc' },
+    });
     expect(rows.map((r) => [r.userId, r.state, r.reason])).toEqual(
       expect.arrayContaining([
         [refused, 'failed', 'user is a curator'],
@@ -183,7 +204,12 @@ describe('groups restored by compensation', () => {
     await withTransaction(db.handle, async (tx) => {
       await tx.scimGroup.create({ data: { id: g.id, displayName: 'Phoenix', displayNameLower: 'phoenix' } });
       await tx.groupMember.create({ data: { groupId: g.id, userId: a! } });
-      await enqueueGroupSync(prismaRunner(tx), { requestId: undo, groupId: g.id, targets: ['aac', 'server'], added: [a!] });
+      await enqueueGroupSync(prismaRunner(tx), {
+        requestId: undo,
+        groupId: g.id,
+        targets: ['aac', 'server'],
+        added: [a!],
+      });
     });
     await expect(p.awaitRequest(undo)).resolves.toEqual({ state: 'done' });
     expect(aac.groupByName('Phoenix')?.members.size).toBe(1);

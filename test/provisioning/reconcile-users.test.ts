@@ -35,21 +35,43 @@ async function start(logger = recordingLogger()): Promise<Provisioning> {
 describe('users', () => {
   it('creates an active user on both targets and answers done, with the upstream calls audited', async () => {
     const p = await start();
-    const { id, requestId } = await scim.createUser({ userName: 'ada@example.com', email: 'Ada@Example.com', givenName: 'Ada', familyName: 'Lovelace' });
+    const { id, requestId } = await scim.createUser({
+      userName: 'ada@example.com',
+      email: 'Ada@Example.com',
+      givenName: 'Ada',
+      familyName: 'Lovelace',
+    });
 
     await expect(p.awaitRequest(requestId)).resolves.toEqual({ state: 'done' });
 
     expect(aac.userByEmail('ada@example.com')).toMatchObject({ givenName: 'Ada', active: true });
     expect(server.userByEmail('ada@example.com')).toMatchObject({ familyName: 'Lovelace', active: true });
     const m = await mapping(db.handle, 'User', id, 'server');
-    expect(m).toMatchObject({ state: 'synced', email: 'ada@example.com', displayName: 'Ada Lovelace', leaseOwner: null });
+    expect(m).toMatchObject({
+      state: 'synced',
+      email: 'ada@example.com',
+      displayName: 'Ada Lovelace',
+      leaseOwner: null,
+    });
     expect(m?.upstreamId).toBe(server.userByEmail('ada@example.com')?.id);
 
     await p.flushAudit();
     const events = await db.handle.db.auditEvent.findMany({ where: { requestId } });
-    expect(events.filter((e) => e.kind === 'upstream').map((e) => e.target).sort()).toEqual(['aac', 'server']);
-    expect(events.find((e) => e.kind === 'upstream')).toMatchObject({ resourceType: 'User', resourceId: id, status: 200, attempt: 1 });
-    expect(events.filter((e) => e.kind === 'provisioning').map((e) => JSON.parse(e.detail ?? '{}').outcome)).toEqual(['created', 'created']);
+    expect(
+      events
+        .filter((e) => e.kind === 'upstream')
+        .map((e) => e.target)
+        .sort(),
+    ).toEqual(['aac', 'server']);
+    expect(events.find((e) => e.kind === 'upstream')).toMatchObject({
+      resourceType: 'User',
+      resourceId: id,
+      status: 200,
+      attempt: 1,
+    });
+    expect(
+      events.filter((e) => e.kind === 'provisioning').map((e) => JSON.parse(e.detail ?? '{}').outcome),
+    ).toEqual(['created', 'created']);
   });
 
   it('does not invite an inactive user to AAC (not_propagated) but creates it inactive on Server', async () => {
@@ -58,7 +80,10 @@ describe('users', () => {
     await expect(p.awaitRequest(requestId)).resolves.toEqual({ state: 'done' });
 
     expect(aac.calls).toHaveLength(0);
-    expect(await mapping(db.handle, 'User', id, 'aac')).toMatchObject({ state: 'not_propagated', upstreamId: null });
+    expect(await mapping(db.handle, 'User', id, 'aac')).toMatchObject({
+      state: 'not_propagated',
+      upstreamId: null,
+    });
     expect(server.userByEmail('ina@example.com')).toMatchObject({ active: false });
     expect(server.callsOf('deactivateUser')).toHaveLength(0);
 
@@ -90,7 +115,11 @@ describe('users', () => {
 
   it('records an AAC name change as not propagated (once) while Server is updated', async () => {
     const p = await start();
-    const { id, requestId } = await scim.createUser({ userName: 'bob@example.com', email: 'bob@example.com', givenName: 'Bob' });
+    const { id, requestId } = await scim.createUser({
+      userName: 'bob@example.com',
+      email: 'bob@example.com',
+      givenName: 'Bob',
+    });
     await p.awaitRequest(requestId);
 
     const renamed = await scim.updateUser(id, { givenName: 'Robert' });
@@ -102,8 +131,14 @@ describe('users', () => {
     expect(m?.reason).toMatch(/cannot change/);
 
     await p.flushAudit();
-    const notPropagated = await db.handle.db.auditEvent.findMany({ where: { requestId: renamed, kind: 'provisioning', target: 'aac' } });
-    expect(JSON.parse(notPropagated[0]?.detail ?? '{}')).toMatchObject({ action: 'updateUser', outcome: 'not_propagated', fields: ['givenName', 'displayName'] });
+    const notPropagated = await db.handle.db.auditEvent.findMany({
+      where: { requestId: renamed, kind: 'provisioning', target: 'aac' },
+    });
+    expect(JSON.parse(notPropagated[0]?.detail ?? '{}')).toMatchObject({
+      action: 'updateUser',
+      outcome: 'not_propagated',
+      fields: ['givenName', 'displayName'],
+    });
 
     // Another change that does not touch names: AAC is not asked again, the marker stays.
     const deactivated = await scim.updateUser(id, { active: false });
@@ -117,9 +152,19 @@ describe('users', () => {
     const p = await start();
     // Found by email upstream, e.g. invited or created just before a crash, with names of their own.
     const ctx = { requestId: 'seed' };
-    await aac.ensureUser({ scimId: 'seed', email: 'carol@example.com', givenName: 'carol@example.com', active: true }, ctx);
-    await server.ensureUser({ scimId: 'seed', email: 'carol@example.com', givenName: 'C.', active: true }, ctx);
-    const { id, requestId } = await scim.createUser({ userName: 'carol@example.com', email: 'carol@example.com', givenName: 'Carol' });
+    await aac.ensureUser(
+      { scimId: 'seed', email: 'carol@example.com', givenName: 'carol@example.com', active: true },
+      ctx,
+    );
+    await server.ensureUser(
+      { scimId: 'seed', email: 'carol@example.com', givenName: 'C.', active: true },
+      ctx,
+    );
+    const { id, requestId } = await scim.createUser({
+      userName: 'carol@example.com',
+      email: 'carol@example.com',
+      givenName: 'Carol',
+    });
     await expect(p.awaitRequest(requestId)).resolves.toEqual({ state: 'done' });
 
     expect(server.userByEmail('carol@example.com')?.givenName).toBe('Carol');
@@ -149,7 +194,9 @@ describe('users', () => {
     const m = await mapping(db.handle, 'User', user.id, 'server');
     expect(JSON.parse(m?.extra ?? '{}')).toEqual({ removedGroupIds: [upstreamGroup.id] });
 
-    await expect(p.awaitRequest(await scim.updateUser(user.id, { active: true }))).resolves.toEqual({ state: 'done' });
+    await expect(p.awaitRequest(await scim.updateUser(user.id, { active: true }))).resolves.toEqual({
+      state: 'done',
+    });
     expect(upstreamUser.active).toBe(true);
     expect(upstreamGroup.members.has(upstreamUser.id)).toBe(true);
     expect((await mapping(db.handle, 'User', user.id, 'server'))?.extra).toBeNull();
@@ -162,7 +209,10 @@ describe('users', () => {
     await expect(p.awaitRequest(await scim.deleteUser(id))).resolves.toEqual({ state: 'done' });
     expect(aac.userByEmail('del@example.com')).toBeUndefined();
     expect(server.userByEmail('del@example.com')).toBeUndefined();
-    expect(await mapping(db.handle, 'User', id, 'aac')).toMatchObject({ state: 'removed', email: 'del@example.com' });
+    expect(await mapping(db.handle, 'User', id, 'aac')).toMatchObject({
+      state: 'removed',
+      email: 'del@example.com',
+    });
   });
 
   it('retries transient errors with backoff until done, honouring Retry-After, and audits each retry', async () => {
@@ -185,18 +235,38 @@ describe('users', () => {
 
   it('answers rejected when a target refuses; compensation (delete) removes the half-done AAC person', async () => {
     const p = await start();
-    server.fail('ensureUser', { kind: 'rejected', times: 1, status: 400, message: 'email domain not allowed' });
+    server.fail('ensureUser', {
+      kind: 'rejected',
+      times: 1,
+      status: 400,
+      message: 'email domain not allowed',
+    });
     const { id, requestId } = await scim.createUser({ userName: 'no@example.com' });
     const outcome = await p.awaitRequest(requestId);
-    expect(outcome).toEqual({ state: 'rejected', target: 'server', status: 400, message: 'email domain not allowed' });
-    expect(await mapping(db.handle, 'User', id, 'server')).toMatchObject({ state: 'failed', reason: 'email domain not allowed' });
+    expect(outcome).toEqual({
+      state: 'rejected',
+      target: 'server',
+      status: 400,
+      message: 'email domain not allowed',
+    });
+    expect(await mapping(db.handle, 'User', id, 'server')).toMatchObject({
+      state: 'failed',
+      reason: 'email domain not allowed',
+    });
 
     // The SCIM layer writes the previous state back (no user) with a new request id: AAC is undone.
-    await waitFor(async () => (await db.handle.db.provisioningJob.count({ where: { requestId, state: 'done' } })) === 1);
+    await waitFor(
+      async () => (await db.handle.db.provisioningJob.count({ where: { requestId, state: 'done' } })) === 1,
+    );
     expect(aac.userByEmail('no@example.com')).toBeDefined();
-    await expect(p.awaitRequest(await scim.deleteUser(id, `${requestId}:undo`))).resolves.toEqual({ state: 'done' });
+    await expect(p.awaitRequest(await scim.deleteUser(id, `${requestId}:undo`))).resolves.toEqual({
+      state: 'done',
+    });
     expect(aac.userByEmail('no@example.com')).toBeUndefined();
-    expect(await mapping(db.handle, 'User', id, 'server')).toMatchObject({ state: 'removed', upstreamId: null });
+    expect(await mapping(db.handle, 'User', id, 'server')).toMatchObject({
+      state: 'removed',
+      upstreamId: null,
+    });
   });
 
   it('re-provisions a user whose rejected DELETE was compensated (same id restored)', async () => {
@@ -205,11 +275,17 @@ describe('users', () => {
     await p.awaitRequest(requestId);
     server.fail('removeUser', { kind: 'rejected', times: 1, status: 409, message: 'user owns assets' });
     const deletion = await scim.deleteUser(id);
-    await expect(p.awaitRequest(deletion)).resolves.toMatchObject({ state: 'rejected', target: 'server', status: 409 });
+    await expect(p.awaitRequest(deletion)).resolves.toMatchObject({
+      state: 'rejected',
+      target: 'server',
+      status: 409,
+    });
     await waitFor(async () => (await mapping(db.handle, 'User', id, 'aac'))?.state === 'removed');
     expect(aac.userByEmail('keep@example.com')).toBeUndefined();
 
-    await expect(p.awaitRequest(await scim.restoreUser(id, `${deletion}:undo`))).resolves.toEqual({ state: 'done' });
+    await expect(p.awaitRequest(await scim.restoreUser(id, `${deletion}:undo`))).resolves.toEqual({
+      state: 'done',
+    });
     expect(aac.userByEmail('keep@example.com')).toBeDefined();
     expect(await mapping(db.handle, 'User', id, 'aac')).toMatchObject({ state: 'synced' });
     expect(await mapping(db.handle, 'User', id, 'server')).toMatchObject({ state: 'synced' });
@@ -233,7 +309,9 @@ describe('users', () => {
     aac.fail('ensureUser', { kind: 'auth', times: 1, status: 401, message: 'refresh token spent' });
     const { requestId } = await scim.createUser({ userName: 'auth@example.com' });
     await expect(p.awaitRequest(requestId)).resolves.toEqual({ state: 'done' });
-    const loud = logger.lines.find((l) => l.level === 'error' && /CREDENTIALS REFUSED by aac/.test(l.msg ?? ''));
+    const loud = logger.lines.find(
+      (l) => l.level === 'error' && /CREDENTIALS REFUSED by aac/.test(l.msg ?? ''),
+    );
     expect(loud).toBeDefined();
   });
 
@@ -243,7 +321,9 @@ describe('users', () => {
     await p.awaitRequest(requestId);
     const before = server.userByEmail('gone@example.com')!;
     server.users.delete(before.id);
-    await expect(p.awaitRequest(await scim.updateUser(id, { givenName: 'H' }))).resolves.toEqual({ state: 'done' });
+    await expect(p.awaitRequest(await scim.updateUser(id, { givenName: 'H' }))).resolves.toEqual({
+      state: 'done',
+    });
     const after = server.userByEmail('gone@example.com')!;
     expect(after.id).not.toBe(before.id);
     expect(after.givenName).toBe('H');

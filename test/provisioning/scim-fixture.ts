@@ -83,19 +83,32 @@ export class ScimFixture {
     return requestId;
   }
 
-  async createGroup(displayName: string, members: string[] = [], requestId = this.rid()): Promise<{ id: string; requestId: string }> {
+  async createGroup(
+    displayName: string,
+    members: string[] = [],
+    requestId = this.rid(),
+  ): Promise<{ id: string; requestId: string }> {
     const id = crypto.randomUUID();
     await withTransaction(this.handle, async (tx) => {
       await tx.scimGroup.create({ data: { id, displayName, displayNameLower: displayName.toLowerCase() } });
-      if (members.length) await tx.groupMember.createMany({ data: members.map((userId) => ({ groupId: id, userId })) });
-      await enqueueGroupSync(prismaRunner(tx), { requestId, groupId: id, targets: this.targets, added: members });
+      if (members.length)
+        await tx.groupMember.createMany({ data: members.map((userId) => ({ groupId: id, userId })) });
+      await enqueueGroupSync(prismaRunner(tx), {
+        requestId,
+        groupId: id,
+        targets: this.targets,
+        added: members,
+      });
     });
     return { id, requestId };
   }
 
   async renameGroup(id: string, displayName: string, requestId = this.rid()): Promise<string> {
     await withTransaction(this.handle, async (tx) => {
-      await tx.scimGroup.update({ where: { id }, data: { displayName, displayNameLower: displayName.toLowerCase() } });
+      await tx.scimGroup.update({
+        where: { id },
+        data: { displayName, displayNameLower: displayName.toLowerCase() },
+      });
       await enqueueGroupSync(prismaRunner(tx), { requestId, groupId: id, targets: this.targets });
     });
     return requestId;
@@ -112,7 +125,12 @@ export class ScimFixture {
   async removeMembers(groupId: string, userIds: string[], requestId = this.rid()): Promise<string> {
     await withTransaction(this.handle, async (tx) => {
       await tx.groupMember.deleteMany({ where: { groupId, userId: { in: userIds } } });
-      await enqueueGroupSync(prismaRunner(tx), { requestId, groupId, targets: this.targets, removed: userIds });
+      await enqueueGroupSync(prismaRunner(tx), {
+        requestId,
+        groupId,
+        targets: this.targets,
+        removed: userIds,
+      });
     });
     return requestId;
   }

@@ -39,7 +39,12 @@ beforeAll(async () => {
       { credentialStore: createPrismaCredentialStore(db.handle) },
     ),
     createServerConnector(
-      { apiUrl: sims.server.baseUrl, clientId: sims.server.clientId, clientSecret: sims.server.clientSecret, ...FAST_HTTP },
+      {
+        apiUrl: sims.server.baseUrl,
+        clientId: sims.server.clientId,
+        clientSecret: sims.server.clientSecret,
+        ...FAST_HTTP,
+      },
       {},
     ),
   ];
@@ -55,22 +60,40 @@ afterAll(async () => {
   await db?.dispose();
 });
 
-const aacPerson = (email: string) => sims.aac.control.state().people.find((p) => p.email.toLowerCase() === email);
-const aacStatus = (email: string) => aacPerson(email)?.memberships.find((m) => m.workspaceId === sims.aac.workspaceId)?.status;
-const serverUser = (email: string) => sims.server.control.state().users.find((u) => u.email.toLowerCase() === email);
+const aacPerson = (email: string) =>
+  sims.aac.control.state().people.find((p) => p.email.toLowerCase() === email);
+const aacStatus = (email: string) =>
+  aacPerson(email)?.memberships.find((m) => m.workspaceId === sims.aac.workspaceId)?.status;
+const serverUser = (email: string) =>
+  sims.server.control.state().users.find((u) => u.email.toLowerCase() === email);
 const aacGroup = (name: string) => sims.aac.control.state().groups.find((g) => g.name === name);
 const serverGroup = (name: string) => sims.server.control.state().groups.find((g) => g.name === name);
 
 describe('provisioning against the simulators', () => {
   it('provisions users and a group with members on both targets', async () => {
-    const ann = await scim.createUser({ userName: 'ann@example.com', email: 'ann@example.com', givenName: 'Ann', familyName: 'Lee' });
-    const ben = await scim.createUser({ userName: 'ben@example.com', email: 'ben@example.com', givenName: 'Ben', familyName: 'Ng', active: false });
+    const ann = await scim.createUser({
+      userName: 'ann@example.com',
+      email: 'ann@example.com',
+      givenName: 'Ann',
+      familyName: 'Lee',
+    });
+    const ben = await scim.createUser({
+      userName: 'ben@example.com',
+      email: 'ben@example.com',
+      givenName: 'Ben',
+      familyName: 'Ng',
+      active: false,
+    });
     await expect(provisioning.awaitRequest(ann.requestId)).resolves.toEqual({ state: 'done' });
     await expect(provisioning.awaitRequest(ben.requestId)).resolves.toEqual({ state: 'done' });
 
     expect(aacPerson('ann@example.com')).toBeDefined();
     expect(aacPerson('ben@example.com')).toBeUndefined(); // inactive: not invited to AAC
-    expect(serverUser('ann@example.com')).toMatchObject({ firstName: 'Ann', lastName: 'Lee', isActive: true });
+    expect(serverUser('ann@example.com')).toMatchObject({
+      firstName: 'Ann',
+      lastName: 'Lee',
+      isActive: true,
+    });
     expect(serverUser('ben@example.com')).toMatchObject({ isActive: false });
     expect(await mapping(db.handle, 'User', ben.id, 'aac')).toMatchObject({ state: 'not_propagated' });
 
@@ -81,34 +104,50 @@ describe('provisioning against the simulators', () => {
     expect(aacGroup('Data Team')?.users).toEqual([aacPerson('ann@example.com')!.id]);
 
     // Ben is activated: invited to AAC, reactivated on Server, and his SCIM membership follows on both.
-    await expect(provisioning.awaitRequest(await scim.updateUser(ben.id, { active: true }))).resolves.toEqual({ state: 'done' });
+    await expect(provisioning.awaitRequest(await scim.updateUser(ben.id, { active: true }))).resolves.toEqual(
+      { state: 'done' },
+    );
     expect(serverUser('ben@example.com')).toMatchObject({ isActive: true });
     expect(serverGroup('Data Team')?.memberIds).toHaveLength(2);
     expect(aacPerson('ben@example.com')).toBeDefined();
     expect(aacGroup('Data Team')?.users).toHaveLength(2);
 
     // Rename, then deactivate Ann (Server empties her groups), reactivate her (restored).
-    await expect(provisioning.awaitRequest(await scim.renameGroup(group.id, 'Data & AI'))).resolves.toEqual({ state: 'done' });
+    await expect(provisioning.awaitRequest(await scim.renameGroup(group.id, 'Data & AI'))).resolves.toEqual({
+      state: 'done',
+    });
     expect(serverGroup('Data & AI')).toBeDefined();
     expect(aacGroup('Data & AI')).toBeDefined();
-    await expect(provisioning.awaitRequest(await scim.updateUser(ann.id, { active: false }))).resolves.toEqual({ state: 'done' });
+    await expect(
+      provisioning.awaitRequest(await scim.updateUser(ann.id, { active: false })),
+    ).resolves.toEqual({ state: 'done' });
     expect(serverUser('ann@example.com')).toMatchObject({ isActive: false });
     expect(aacStatus('ann@example.com')).toMatch(/suspend/i);
-    await expect(provisioning.awaitRequest(await scim.updateUser(ann.id, { active: true }))).resolves.toEqual({ state: 'done' });
+    await expect(provisioning.awaitRequest(await scim.updateUser(ann.id, { active: true }))).resolves.toEqual(
+      { state: 'done' },
+    );
     expect(serverGroup('Data & AI')?.memberIds).toContain(annServer.id);
 
     // Server takes a name change; AAC cannot, which is recorded, not failed.
-    await expect(provisioning.awaitRequest(await scim.updateUser(ann.id, { familyName: 'Park' }))).resolves.toEqual({ state: 'done' });
+    await expect(
+      provisioning.awaitRequest(await scim.updateUser(ann.id, { familyName: 'Park' })),
+    ).resolves.toEqual({ state: 'done' });
     expect(serverUser('ann@example.com')).toMatchObject({ lastName: 'Park' });
     expect(await mapping(db.handle, 'User', ann.id, 'aac')).toMatchObject({ state: 'not_propagated' });
 
     // Member removed, user deleted, group deleted.
-    await expect(provisioning.awaitRequest(await scim.removeMembers(group.id, [ben.id]))).resolves.toEqual({ state: 'done' });
+    await expect(provisioning.awaitRequest(await scim.removeMembers(group.id, [ben.id]))).resolves.toEqual({
+      state: 'done',
+    });
     expect(serverGroup('Data & AI')?.memberIds).toEqual([annServer.id]);
-    await expect(provisioning.awaitRequest(await scim.deleteUser(ben.id))).resolves.toEqual({ state: 'done' });
+    await expect(provisioning.awaitRequest(await scim.deleteUser(ben.id))).resolves.toEqual({
+      state: 'done',
+    });
     expect(aacStatus('ben@example.com')).toBeUndefined();
     expect(serverUser('ben@example.com')).toMatchObject({ isActive: false }); // SERVER_DELETE_MODE=deactivate
-    await expect(provisioning.awaitRequest(await scim.deleteGroup(group.id))).resolves.toEqual({ state: 'done' });
+    await expect(provisioning.awaitRequest(await scim.deleteGroup(group.id))).resolves.toEqual({
+      state: 'done',
+    });
     expect(serverGroup('Data & AI')).toBeUndefined();
     expect(aacGroup('Data & AI')).toBeUndefined();
   });
@@ -121,7 +160,8 @@ describe('provisioning against the simulators', () => {
     expect(events.length).toBeGreaterThan(10);
     expect(events.some((e) => e.target === 'server' && e.path?.startsWith('/v3/users'))).toBe(true);
     const everything = JSON.stringify(events);
-    for (const secret of [sims.server.clientSecret, sims.aac.refreshToken]) expect(everything).not.toContain(secret);
+    for (const secret of [sims.server.clientSecret, sims.aac.refreshToken])
+      expect(everything).not.toContain(secret);
     const stored = await db.handle.db.credential.findMany();
     for (const c of stored) expect(everything).not.toContain(c.value.slice(0, 40));
   });

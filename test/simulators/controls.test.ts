@@ -189,12 +189,19 @@ describe('request log, state and reset', () => {
     const ws = sims.aac.workspaceId;
     for (const email of ['c1@example.com', 'c2@example.com']) {
       await aac('POST', `/v4/workspaces/${ws}/people/batch`, { json: { emails: [email] } });
-      await aac('GET', `/v4/workspaces/${ws}/people?filter=${email}&filterFields=email&filterType=exactIgnoreCase`);
+      await aac(
+        'GET',
+        `/v4/workspaces/${ws}/people?filter=${email}&filterFields=email&filterType=exactIgnoreCase`,
+      );
     }
     await aac('GET', '/v4/no-such-route');
     const counts = obj((await http('GET', `${sims.aac.baseUrl}/__sim/requests/counts`)).body);
-    const invites = Object.entries(counts).filter(([key]) => /^POST \/v4\/workspaces\/:[^/]+\/people\/batch$/.test(key));
-    const lists = Object.entries(counts).filter(([key]) => /^GET \/v4\/workspaces\/:[^/]+\/people$/.test(key));
+    const invites = Object.entries(counts).filter(([key]) =>
+      /^POST \/v4\/workspaces\/:[^/]+\/people\/batch$/.test(key),
+    );
+    const lists = Object.entries(counts).filter(([key]) =>
+      /^GET \/v4\/workspaces\/:[^/]+\/people$/.test(key),
+    );
     expect(invites.map(([, n]) => n)).toEqual([2]);
     expect(lists.map(([, n]) => n)).toEqual([2]);
     expect(counts['GET /v4/no-such-route']).toBe(1);

@@ -30,7 +30,11 @@ export async function startTestApp(
 ): Promise<TestApp> {
   const db = await createTestDatabase(kind);
   const env = loadEnv({ DATABASE_URL: db.url, SCIM_TOKEN: TEST_TOKEN, LOG_LEVEL: 'silent', ...options.env });
-  const bridge = await buildBridge({ env, logger: createLogger('silent'), provisioning: options.provisioning });
+  const bridge = await buildBridge({
+    env,
+    logger: createLogger('silent'),
+    provisioning: options.provisioning,
+  });
   const http = supertest(bridge.app);
   const withAuth = (t: supertest.Test) => t.set('Authorization', `Bearer ${TEST_TOKEN}`);
   return {

@@ -23,7 +23,8 @@ const AUDIT_COLUMNS: ReadonlyArray<Extract<keyof AuditReportRow, string>> = [
 
 function parseDate(value: string): Date {
   const date = new Date(value);
-  if (Number.isNaN(date.getTime())) throw new InvalidArgumentError(`not a date: ${value} (use e.g. 2026-12-03 or 2026-12-03T10:00:00Z)`);
+  if (Number.isNaN(date.getTime()))
+    throw new InvalidArgumentError(`not a date: ${value} (use e.g. 2026-12-03 or 2026-12-03T10:00:00Z)`);
   return date;
 }
 
@@ -33,8 +34,14 @@ function parseLimit(value: string): number {
   return n;
 }
 
-export function registerAuditCommands(program: Command, open: OpenDatabase, io: CliOutput = processOutput): void {
-  const audit = program.command('audit').description('the audit trail: SCIM requests, upstream calls, provisioning outcomes');
+export function registerAuditCommands(
+  program: Command,
+  open: OpenDatabase,
+  io: CliOutput = processOutput,
+): void {
+  const audit = program
+    .command('audit')
+    .description('the audit trail: SCIM requests, upstream calls, provisioning outcomes');
 
   audit
     .command('list')

@@ -20,7 +20,8 @@ function cellText(value: unknown): string {
   if (value === null || value === undefined) return '';
   if (value instanceof Date) return value.toISOString();
   if (typeof value === 'string') return value;
-  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint')
+    return String(value);
   return JSON.stringify(value) ?? '';
 }
 
@@ -35,15 +36,23 @@ export function csvField(value: unknown): string {
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
-export function toCsv<T extends object>(rows: readonly T[], columns: ReadonlyArray<keyof T & string>): string {
+export function toCsv<T extends object>(
+  rows: readonly T[],
+  columns: ReadonlyArray<keyof T & string>,
+): string {
   const lines = [columns.map(csvField).join(',')];
   for (const row of rows) lines.push(columns.map((c) => csvField(row[c])).join(','));
   return `${lines.join('\r\n')}\r\n`;
 }
 
-export function toTable<T extends object>(rows: readonly T[], columns: ReadonlyArray<keyof T & string>): string {
+export function toTable<T extends object>(
+  rows: readonly T[],
+  columns: ReadonlyArray<keyof T & string>,
+): string {
   const cells = rows.map((row) => columns.map((c) => cellText(row[c]).replace(/\s+/g, ' ')));
-  const widths = columns.map((c, i) => Math.min(60, Math.max(c.length, ...cells.map((r) => r[i]?.length ?? 0))));
+  const widths = columns.map((c, i) =>
+    Math.min(60, Math.max(c.length, ...cells.map((r) => r[i]?.length ?? 0))),
+  );
   const line = (values: string[]) =>
     values
       .map((v, i) => {
@@ -81,7 +90,11 @@ const MAPPING_COLUMNS: ReadonlyArray<Extract<keyof MappingReportRow, string>> = 
   'updatedAt',
 ];
 
-export function registerMappingsCommands(program: Command, open: OpenDatabase, io: CliOutput = processOutput): void {
+export function registerMappingsCommands(
+  program: Command,
+  open: OpenDatabase,
+  io: CliOutput = processOutput,
+): void {
   const mappings = program
     .command('mappings')
     .description('who was provisioned where: one row per SCIM resource and target (kept after deletion)');
@@ -92,24 +105,38 @@ export function registerMappingsCommands(program: Command, open: OpenDatabase, i
     .option('--email <email>', 'only this user (case-insensitive)')
     .addOption(new Option('--target <target>', 'only this target').choices(['aac', 'server']))
     .addOption(
-      new Option('--state <state>', 'only this state').choices(['pending', 'synced', 'failed', 'not_propagated', 'removed']),
+      new Option('--state <state>', 'only this state').choices([
+        'pending',
+        'synced',
+        'failed',
+        'not_propagated',
+        'removed',
+      ]),
     )
     .addOption(new Option('--type <type>', 'only users or groups').choices(['User', 'Group']))
     .addOption(formatOption(['table', 'csv', 'json'], 'table'))
-    .action(async (opts: { email?: string; target?: string; state?: string; type?: string; format: OutputFormat }) => {
-      const handle = await open();
-      try {
-        const rows = await listMappings(handle, {
-          email: opts.email,
-          target: opts.target,
-          state: opts.state,
-          resourceType: opts.type,
-        });
-        io.out(render(opts.format, rows, MAPPING_COLUMNS));
-      } finally {
-        await handle.close();
-      }
-    });
+    .action(
+      async (opts: {
+        email?: string;
+        target?: string;
+        state?: string;
+        type?: string;
+        format: OutputFormat;
+      }) => {
+        const handle = await open();
+        try {
+          const rows = await listMappings(handle, {
+            email: opts.email,
+            target: opts.target,
+            state: opts.state,
+            resourceType: opts.type,
+          });
+          io.out(render(opts.format, rows, MAPPING_COLUMNS));
+        } finally {
+          await handle.close();
+        }
+      },
+    );
 
   mappings
     .command('show')
@@ -131,10 +158,23 @@ export function registerMappingsCommands(program: Command, open: OpenDatabase, i
         }
         io.out(toTable(detail.mappings, MAPPING_COLUMNS));
         for (const m of detail.mappings) {
-          io.out(`\n${m.resourceType} ${m.scimId} on ${m.target}: last pushed ${cellText(m.lastPushed) || '-'}; extra ${cellText(m.extra) || '-'}\n`);
+          io.out(
+            `\n${m.resourceType} ${m.scimId} on ${m.target}: last pushed ${cellText(m.lastPushed) || '-'}; extra ${cellText(m.extra) || '-'}\n`,
+          );
         }
         io.out(`\nrecent jobs\n`);
-        io.out(toTable(detail.jobs, ['id', 'requestId', 'target', 'state', 'attempts', 'runAfter', 'lastStatus', 'lastError']));
+        io.out(
+          toTable(detail.jobs, [
+            'id',
+            'requestId',
+            'target',
+            'state',
+            'attempts',
+            'runAfter',
+            'lastStatus',
+            'lastError',
+          ]),
+        );
         if (detail.memberSyncs.length > 0) {
           io.out(`\nmembership deltas\n`);
           io.out(toTable(detail.memberSyncs, ['target', 'state', 'count']));

@@ -37,7 +37,9 @@ export function registerTokenCommands(program: Command, open: OpenDatabase): voi
         }
         for (const r of rows) {
           const state = r.revokedAt ? `revoked ${r.revokedAt.toISOString()}` : 'active';
-          process.stdout.write(`${r.id}  ${r.source.padEnd(3)}  ${state.padEnd(32)}  ${r.createdAt.toISOString()}  ${r.name}\n`);
+          process.stdout.write(
+            `${r.id}  ${r.source.padEnd(3)}  ${state.padEnd(32)}  ${r.createdAt.toISOString()}  ${r.name}\n`,
+          );
         }
       } finally {
         await handle.close();

@@ -192,11 +192,16 @@ export class AacConnector implements Connector {
    * unfiltered list, this workspace is known to list them and the retry is skipped before an invite (one call less
    * per new user); after an invite it is always made, so an invitee is found whatever the workspace does.
    */
-  private async findMember(email: string, ctx: CallContext, afterInvite = false): Promise<AacPerson | undefined> {
+  private async findMember(
+    email: string,
+    ctx: CallContext,
+    afterInvite = false,
+  ): Promise<AacPerson | undefined> {
     const listed = await this.api.findListedMember(email, ctx);
     if (listed) {
       if (afterInvite && this.pendingInviteesListed === undefined) {
-        if (membershipState(listed, await this.api.workspace(ctx)) === 'invited') this.pendingInviteesListed = true;
+        if (membershipState(listed, await this.api.workspace(ctx)) === 'invited')
+          this.pendingInviteesListed = true;
       }
       return listed;
     }

@@ -11,7 +11,10 @@ export class AuditBuffer {
   constructor(
     private readonly write: (records: AuditRecord[]) => Promise<void>,
     private readonly logger: ProvisioningLogger,
-    private readonly options: { maxBatch: number; flushIntervalMs: number } = { maxBatch: 500, flushIntervalMs: 200 },
+    private readonly options: { maxBatch: number; flushIntervalMs: number } = {
+      maxBatch: 500,
+      flushIntervalMs: 200,
+    },
   ) {}
 
   push(record: AuditRecord): void {

@@ -9,7 +9,12 @@ export interface BackoffOptions {
   authMaxMs: number;
 }
 
-export const DEFAULT_BACKOFF: BackoffOptions = { baseMs: 1_000, maxMs: 5 * 60_000, authBaseMs: 60_000, authMaxMs: 15 * 60_000 };
+export const DEFAULT_BACKOFF: BackoffOptions = {
+  baseMs: 1_000,
+  maxMs: 5 * 60_000,
+  authBaseMs: 60_000,
+  authMaxMs: 15 * 60_000,
+};
 
 /** "Equal jitter": half fixed, half random, so retries spread out but never come back immediately. */
 export function retryDelayMs(

@@ -22,7 +22,13 @@ export function keyString(key: ResourceKey): string {
  * removed: the SCIM resource was deleted and removed upstream (the row stays for auditors).
  */
 export type MappingState = 'pending' | 'synced' | 'failed' | 'not_propagated' | 'removed';
-export const MAPPING_STATES: readonly MappingState[] = ['pending', 'synced', 'failed', 'not_propagated', 'removed'];
+export const MAPPING_STATES: readonly MappingState[] = [
+  'pending',
+  'synced',
+  'failed',
+  'not_propagated',
+  'removed',
+];
 
 /** What was last sent upstream for a user: the diff base for the next reconcile. */
 export interface UserPushed {
@@ -58,7 +64,15 @@ export interface Mapping {
 }
 
 export function emptyMapping(): Mapping {
-  return { upstreamId: null, state: 'pending', reason: null, email: null, displayName: null, lastPushed: null, extra: {} };
+  return {
+    upstreamId: null,
+    state: 'pending',
+    reason: null,
+    email: null,
+    displayName: null,
+    lastPushed: null,
+    extra: {},
+  };
 }
 
 /** A SCIM group as the core needs it. */
@@ -80,8 +94,7 @@ export interface ClaimedJob {
 
 /** The SCIM state an execution brings the target in line with; null = the resource was deleted. */
 export type DesiredState =
-  | { resourceType: 'User'; user: DesiredUser | null }
-  | { resourceType: 'Group'; group: GroupSnapshot | null };
+  { resourceType: 'User'; user: DesiredUser | null } | { resourceType: 'Group'; group: GroupSnapshot | null };
 
 /** A resource key leased by one execution, with the queued jobs it took (coalesced) and the mapping it owns. */
 export interface Execution {
@@ -113,7 +126,13 @@ export interface MemberSyncUpdate extends MemberSyncRow {
 export type JobsOutcome =
   | { state: 'done' }
   | { state: 'failed'; error: string; status?: number | undefined }
-  | { state: 'queued'; runAfter: Date; error?: string | undefined; status?: number | undefined; countAttempt: boolean };
+  | {
+      state: 'queued';
+      runAfter: Date;
+      error?: string | undefined;
+      status?: number | undefined;
+      countAttempt: boolean;
+    };
 
 export type AuditKind = 'upstream' | 'provisioning';
 

@@ -58,7 +58,12 @@ export interface ProvisioningStore {
     target: TargetName,
   ): Promise<Map<string, { upstreamId: string | null; state: MappingState }>>;
   /** Pending membership deltas of a group on a target, by user id, after `afterUserId` (keyset paging). */
-  pendingMemberSyncs(groupId: string, target: TargetName, limit: number, afterUserId?: string): Promise<MemberSyncRow[]>;
+  pendingMemberSyncs(
+    groupId: string,
+    target: TargetName,
+    limit: number,
+    afterUserId?: string,
+  ): Promise<MemberSyncRow[]>;
   /** Writes outcomes of membership deltas; a row whose `op` changed meanwhile (a newer request) is left pending. */
   settleMemberSyncs(updates: MemberSyncUpdate[]): Promise<void>;
   /** The upstream group was lost: every current SCIM member becomes a pending add again. */

@@ -49,7 +49,12 @@ export async function reconcileGroup(
   } catch (err) {
     // The upstream group vanished: create it again and re-add every SCIM member, once.
     if (!isNotFound(err) || !mapping.upstreamId) throw err;
-    ctx.record({ action: 'lookup', outcome: 'lost', upstreamId: mapping.upstreamId, reason: errorMessage(err) });
+    ctx.record({
+      action: 'lookup',
+      outcome: 'lost',
+      upstreamId: mapping.upstreamId,
+      reason: errorMessage(err),
+    });
     mapping.upstreamId = null;
     mapping.lastPushed = null;
     await ctx.store.resetMemberSyncs(group.scimId, ctx.connector.target);
@@ -65,7 +70,12 @@ async function removeUpstreamGroup(ctx: ReconcileContext, mapping: Mapping): Pro
     } catch (err) {
       if (!isNotFound(err)) throw err;
     }
-    ctx.record({ action: 'deleteGroup', outcome: 'removed', upstreamId: mapping.upstreamId, displayName: mapping.displayName });
+    ctx.record({
+      action: 'deleteGroup',
+      outcome: 'removed',
+      upstreamId: mapping.upstreamId,
+      displayName: mapping.displayName,
+    });
   } else {
     ctx.record({ action: 'deleteGroup', outcome: 'nothing-upstream', displayName: mapping.displayName });
   }
@@ -84,7 +94,12 @@ async function converge(
     const ensured = await connector.ensureGroup(group.displayName, call);
     mapping.upstreamId = ensured.upstreamId;
     mapping.lastPushed = { displayName: group.displayName };
-    ctx.record({ action: 'ensureGroup', outcome: 'ensured', upstreamId: ensured.upstreamId, displayName: group.displayName });
+    ctx.record({
+      action: 'ensureGroup',
+      outcome: 'ensured',
+      upstreamId: ensured.upstreamId,
+      displayName: group.displayName,
+    });
   } else if (asGroupPushed(mapping.lastPushed)?.displayName !== group.displayName) {
     await connector.renameGroup(mapping.upstreamId, group.displayName, call);
     mapping.lastPushed = { displayName: group.displayName };
@@ -112,7 +127,11 @@ async function converge(
 /** Member users provisioned in parallel by one group job (each leases its own user key). */
 const ENSURE_CONCURRENCY = 8;
 
-async function forEachConcurrently<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+async function forEachConcurrently<T>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T) => Promise<void>,
+): Promise<void> {
   let next = 0;
   let failed = false;
   const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {
@@ -152,7 +171,11 @@ async function syncMembers(
     if (rows.length === 0) break;
     after = rows[rows.length - 1]?.userId;
     const updates: MemberSyncUpdate[] = [];
-    const users = await store.mappingsOf('User', rows.map((r) => r.userId), connector.target);
+    const users = await store.mappingsOf(
+      'User',
+      rows.map((r) => r.userId),
+      connector.target,
+    );
 
     const removals: Array<{ row: MemberSyncRow; upstreamId: string }> = [];
     for (const row of rows.filter((r) => r.op === 'remove')) {
@@ -222,7 +245,12 @@ async function applyBatches(
         updates.push({ ...b.row, state: reason === undefined ? 'synced' : 'failed', reason });
         if (reason !== undefined) refused.push({ userId: b.row.userId, reason });
       }
-      ctx.record({ action: 'addMembers', outcome: 'added', count: batch.length - reasons.size, failed: reasons.size });
+      ctx.record({
+        action: 'addMembers',
+        outcome: 'added',
+        count: batch.length - reasons.size,
+        failed: reasons.size,
+      });
     } catch (err) {
       if (!isRejected(err)) {
         // Transient, auth or group-not-found: keep what succeeded so far, the rest stays pending.
@@ -233,7 +261,13 @@ async function applyBatches(
         updates.push({ ...b.row, state: 'failed', reason: err.message });
         refused.push({ userId: b.row.userId, reason: err.message, status: err.status });
       }
-      ctx.record({ action: `${op}Members`, outcome: 'failed', count: batch.length, reason: err.message, status: err.status });
+      ctx.record({
+        action: `${op}Members`,
+        outcome: 'failed',
+        count: batch.length,
+        reason: err.message,
+        status: err.status,
+      });
     }
   }
 }

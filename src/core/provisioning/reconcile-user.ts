@@ -70,13 +70,19 @@ export async function reconcileUser(
     mapping.extra = {};
   }
   mapping.email = user.email.toLowerCase();
-  mapping.displayName = user.displayName ?? ([user.givenName, user.familyName].filter(Boolean).join(' ') || null);
+  mapping.displayName =
+    user.displayName ?? ([user.givenName, user.familyName].filter(Boolean).join(' ') || null);
   try {
     await converge(ctx, mapping, user, scimId);
   } catch (err) {
     // The upstream user vanished (deleted by an admin): forget it and provision again, once.
     if (!isNotFound(err) || !mapping.upstreamId) throw err;
-    ctx.record({ action: 'lookup', outcome: 'lost', upstreamId: mapping.upstreamId, reason: errorMessage(err) });
+    ctx.record({
+      action: 'lookup',
+      outcome: 'lost',
+      upstreamId: mapping.upstreamId,
+      reason: errorMessage(err),
+    });
     mapping.upstreamId = null;
     mapping.lastPushed = null;
     await converge(ctx, mapping, user, scimId);
@@ -91,10 +97,20 @@ async function removeUpstreamUser(ctx: ReconcileContext, mapping: Mapping): Prom
     try {
       const result = await connector.removeUser(mapping.upstreamId, call);
       if (result.removedGroupIds.length > 0) mapping.extra.removedGroupIds = result.removedGroupIds;
-      ctx.record({ action: 'removeUser', outcome: 'removed', upstreamId: mapping.upstreamId, email: mapping.email });
+      ctx.record({
+        action: 'removeUser',
+        outcome: 'removed',
+        upstreamId: mapping.upstreamId,
+        email: mapping.email,
+      });
     } catch (err) {
       if (!isNotFound(err)) throw err;
-      ctx.record({ action: 'removeUser', outcome: 'already-absent', upstreamId: mapping.upstreamId, email: mapping.email });
+      ctx.record({
+        action: 'removeUser',
+        outcome: 'already-absent',
+        upstreamId: mapping.upstreamId,
+        email: mapping.email,
+      });
     }
   } else {
     ctx.record({ action: 'removeUser', outcome: 'nothing-upstream', email: mapping.email });
@@ -108,7 +124,12 @@ export function looksLikeEmail(value: string): boolean {
   return /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(value);
 }
 
-async function converge(ctx: ReconcileContext, mapping: Mapping, user: DesiredUser, scimId: string): Promise<void> {
+async function converge(
+  ctx: ReconcileContext,
+  mapping: Mapping,
+  user: DesiredUser,
+  scimId: string,
+): Promise<void> {
   const { connector, call } = ctx;
   const target = connector.target;
   let justProvisioned = false;
@@ -137,7 +158,12 @@ async function converge(ctx: ReconcileContext, mapping: Mapping, user: DesiredUs
     const ensured = await connector.ensureUser(user, call);
     mapping.upstreamId = ensured.upstreamId;
     justProvisioned = true;
-    ctx.record({ action: 'ensureUser', outcome: ensured.outcome, upstreamId: ensured.upstreamId, email: user.email });
+    ctx.record({
+      action: 'ensureUser',
+      outcome: ensured.outcome,
+      upstreamId: ensured.upstreamId,
+      email: user.email,
+    });
     mapping.lastPushed = ensured.outcome === 'linked' ? baselineAfterLink(target, user) : pushedOf(user);
   }
   const upstreamId = mapping.upstreamId;
@@ -153,7 +179,8 @@ async function converge(ctx: ReconcileContext, mapping: Mapping, user: DesiredUs
       ctx.record({ action: 'updateUser', outcome: 'not_propagated', fields, reason, email: user.email });
     } else {
       delete mapping.extra.notPropagated;
-      if (updated.outcome === 'updated') ctx.record({ action: 'updateUser', outcome: 'updated', fields, email: user.email });
+      if (updated.outcome === 'updated')
+        ctx.record({ action: 'updateUser', outcome: 'updated', fields, email: user.email });
     }
   }
 
@@ -163,7 +190,12 @@ async function converge(ctx: ReconcileContext, mapping: Mapping, user: DesiredUs
       const result = await connector.deactivateUser(upstreamId, call);
       const remembered = new Set([...(mapping.extra.removedGroupIds ?? []), ...result.removedGroupIds]);
       mapping.extra.removedGroupIds = [...remembered];
-      ctx.record({ action: 'deactivateUser', outcome: 'deactivated', removedGroupIds: result.removedGroupIds, email: user.email });
+      ctx.record({
+        action: 'deactivateUser',
+        outcome: 'deactivated',
+        removedGroupIds: result.removedGroupIds,
+        email: user.email,
+      });
     } else {
       await connector.reactivateUser(upstreamId, user, call);
       ctx.record({ action: 'reactivateUser', outcome: 'reactivated', email: user.email });
@@ -181,7 +213,11 @@ async function converge(ctx: ReconcileContext, mapping: Mapping, user: DesiredUs
 }
 
 /** Adds the user upstream to every SCIM group it belongs to that exists on the target (one call per group). */
-async function restoreMemberships(ctx: ReconcileContext, userId: string, upstreamUserId: string): Promise<void> {
+async function restoreMemberships(
+  ctx: ReconcileContext,
+  userId: string,
+  upstreamUserId: string,
+): Promise<void> {
   const { connector, call, store } = ctx;
   const groupIds = await store.groupIdsOfUser(userId);
   if (groupIds.length === 0) return;
@@ -196,11 +232,22 @@ async function restoreMemberships(ctx: ReconcileContext, userId: string, upstrea
       const result = await connector.addMembers(group.upstreamId, [upstreamUserId], call);
       const refused = result.failed[0];
       updates.push({ ...base, groupId, state: refused ? 'failed' : 'synced', reason: refused?.reason });
-      ctx.record({ action: 'addMembers', outcome: refused ? 'failed' : 'restored', groupId, reason: refused?.reason });
+      ctx.record({
+        action: 'addMembers',
+        outcome: refused ? 'failed' : 'restored',
+        groupId,
+        reason: refused?.reason,
+      });
     } catch (err) {
       if (isRejected(err)) {
         updates.push({ ...base, groupId, state: 'failed', reason: err.message });
-        ctx.record({ action: 'addMembers', outcome: 'failed', groupId, reason: err.message, status: err.status });
+        ctx.record({
+          action: 'addMembers',
+          outcome: 'failed',
+          groupId,
+          reason: err.message,
+          status: err.status,
+        });
       } else if (!isNotFound(err)) {
         throw err;
       }

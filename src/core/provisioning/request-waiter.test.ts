@@ -9,7 +9,12 @@ const serverUser: ResourceKey = { resourceType: 'User', scimId: 'u1', target: 's
 const options = { recheckMs: 60_000, logger: silentLogger };
 
 function status(unfinished: ResourceKey[]): RequestStatus {
-  return { total: 2, unfinishedKeys: unfinished, unfinishedTargets: [...new Set(unfinished.map((k) => k.target))], rejected: null };
+  return {
+    total: 2,
+    unfinishedKeys: unfinished,
+    unfinishedTargets: [...new Set(unfinished.map((k) => k.target))],
+    rejected: null,
+  };
 }
 
 describe('awaitRequestOutcome', () => {
@@ -36,6 +41,9 @@ describe('awaitRequestOutcome', () => {
 
   it('answers pending with the unfinished targets at the deadline', async () => {
     const store = { requestStatus: () => Promise.resolve(status([serverUser])) };
-    await expect(awaitRequestOutcome(store, 'r3', 50, options)).resolves.toEqual({ state: 'pending', targets: ['server'] });
+    await expect(awaitRequestOutcome(store, 'r3', 50, options)).resolves.toEqual({
+      state: 'pending',
+      targets: ['server'],
+    });
   });
 });

@@ -41,7 +41,11 @@ class RequestPicture {
     if (!this.unfinished || event.state === 'queued') return; // queued = retrying: still unfinished
     this.unfinished.delete(keyString(event.key));
     if (event.state === 'failed' && !this.rejected) {
-      this.rejected = { target: event.key.target, status: event.status, message: event.message ?? 'rejected by the upstream' };
+      this.rejected = {
+        target: event.key.target,
+        status: event.status,
+        message: event.message ?? 'rejected by the upstream',
+      };
     }
   }
 

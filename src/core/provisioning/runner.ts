@@ -7,7 +7,14 @@ import type { Connector, TargetName, UpstreamCall } from '../connector.js';
 import { UpstreamError } from '../errors.js';
 import { AuditBuffer } from './audit-buffer.js';
 import { DEFAULT_BACKOFF, retryDelayMs, type BackoffOptions } from './backoff.js';
-import { type AuditRecord, type Execution, type JobsOutcome, type Mapping, type ResourceKey, keyString } from './model.js';
+import {
+  type AuditRecord,
+  type Execution,
+  type JobsOutcome,
+  type Mapping,
+  type ResourceKey,
+  keyString,
+} from './model.js';
 import type { ProvisioningLogger, ProvisioningStore } from './ports.js';
 import { errorMessage, type OutcomeRecord, type ReconcileContext } from './reconcile-context.js';
 import { reconcileGroup, type EnsureMemberResult } from './reconcile-group.js';
@@ -149,7 +156,8 @@ export class ProvisioningRunner {
       this.wake(targets);
     });
     for (const [target, state] of this.targetStates) {
-      for (let i = 0; i < this.options.workersPerTarget; i++) this.workers.push(this.workerLoop(target, state));
+      for (let i = 0; i < this.options.workersPerTarget; i++)
+        this.workers.push(this.workerLoop(target, state));
     }
     this.logger.info(
       { targets: this.targets, workersPerTarget: this.options.workersPerTarget },
@@ -173,7 +181,10 @@ export class ProvisioningRunner {
     const result = await Promise.race([Promise.all(this.workers).then(() => 'stopped' as const), timedOut]);
     clearTimeout(timeout);
     if (result === 'timeout') {
-      this.logger.warn({}, 'provisioning runner stopped with executions still running; their leases will expire');
+      this.logger.warn(
+        {},
+        'provisioning runner stopped with executions still running; their leases will expire',
+      );
     }
     this.workers = [];
     await this.audit.flush();
@@ -297,8 +308,14 @@ export class ProvisioningRunner {
     for (const execution of state.ready.splice(0)) {
       state.inFlight.delete(keyString(execution.key));
       await this.store
-        .finish(execution, execution.mapping, { state: 'queued', runAfter: this.clock(), countAttempt: false })
-        .catch((err: unknown) => this.logger.warn({ err, key: execution.key }, 'could not hand back a claimed job'));
+        .finish(execution, execution.mapping, {
+          state: 'queued',
+          runAfter: this.clock(),
+          countAttempt: false,
+        })
+        .catch((err: unknown) =>
+          this.logger.warn({ err, key: execution.key }, 'could not hand back a claimed job'),
+        );
     }
   }
 
@@ -335,7 +352,13 @@ export class ProvisioningRunner {
           }),
       },
       record: (outcome: OutcomeRecord) =>
-        push({ ...base, at: this.clock(), kind: 'provisioning', status: outcome.status, detail: { ...outcome, ...extraDetail } }),
+        push({
+          ...base,
+          at: this.clock(),
+          kind: 'provisioning',
+          status: outcome.status,
+          detail: { ...outcome, ...extraDetail },
+        }),
     };
   }
 
@@ -347,12 +370,15 @@ export class ProvisioningRunner {
     const requestIds = [...new Set(jobs.map((j) => j.requestId))];
     const ctx = this.context(connector, newest.requestId, key, requestIds.length > 1 ? { requestIds } : {});
     const mapping: Mapping = structuredClone(execution.mapping);
-    const renewal = setInterval(() => {
-      this.store.renewLease(key, execution.claimId, this.leaseUntil()).then(
-        (kept) => kept || this.logger.warn({ key }, 'provisioning lease lost during execution'),
-        (err: unknown) => this.logger.warn({ err, key }, 'could not renew provisioning lease'),
-      );
-    }, Math.max(1_000, Math.floor(this.options.leaseMs / 3)));
+    const renewal = setInterval(
+      () => {
+        this.store.renewLease(key, execution.claimId, this.leaseUntil()).then(
+          (kept) => kept || this.logger.warn({ key }, 'provisioning lease lost during execution'),
+          (err: unknown) => this.logger.warn({ err, key }, 'could not renew provisioning lease'),
+        );
+      },
+      Math.max(1_000, Math.floor(this.options.leaseMs / 3)),
+    );
     renewal.unref();
 
     let outcome: JobsOutcome = { state: 'done' };
@@ -363,7 +389,8 @@ export class ProvisioningRunner {
         const user = desired?.resourceType === 'User' ? desired.user : await this.store.loadUser(key.scimId);
         ({ dropMemberSyncs } = await reconcileUser(ctx, mapping, user, key.scimId));
       } else {
-        const group = desired?.resourceType === 'Group' ? desired.group : await this.store.loadGroup(key.scimId);
+        const group =
+          desired?.resourceType === 'Group' ? desired.group : await this.store.loadGroup(key.scimId);
         const result = await reconcileGroup(ctx, mapping, group, {
           ensureMemberUser: (userId) => this.ensureMemberUser(state, newest.requestId, userId),
         });
@@ -394,7 +421,12 @@ export class ProvisioningRunner {
     if (outcome.state === 'queued') this.wakeAt(key.target, outcome.runAfter);
   }
 
-  private failureOutcome(err: unknown, execution: Execution, mapping: Mapping, ctx: ReconcileContext): JobsOutcome {
+  private failureOutcome(
+    err: unknown,
+    execution: Execution,
+    mapping: Mapping,
+    ctx: ReconcileContext,
+  ): JobsOutcome {
     const { key } = execution;
     const attempts = Math.max(...execution.jobs.map((j) => j.attempts));
     const status = err instanceof UpstreamError ? err.status : undefined;
@@ -410,21 +442,38 @@ export class ProvisioningRunner {
     const retryAfterMs = err instanceof UpstreamError ? err.retryAfterMs : undefined;
     const delay = retryDelayMs(attempts, this.options.backoff, kind, retryAfterMs);
     const runAfter = this.after(delay);
-    ctx.record({ action: 'reconcile', outcome: 'retry', reason: message, status, attempts, runAfter: runAfter.toISOString() });
+    ctx.record({
+      action: 'reconcile',
+      outcome: 'retry',
+      reason: message,
+      status,
+      attempts,
+      runAfter: runAfter.toISOString(),
+    });
     if (kind === 'auth') {
       this.logger.error(
         { key, status, attempts, retryInMs: delay },
         `UPSTREAM CREDENTIALS REFUSED by ${key.target}: provisioning is stalled until they are fixed (${message})`,
       );
     } else if (err instanceof UpstreamError) {
-      this.logger.warn({ key, status, attempts, retryInMs: delay, reason: message }, 'transient upstream error, will retry');
+      this.logger.warn(
+        { key, status, attempts, retryInMs: delay, reason: message },
+        'transient upstream error, will retry',
+      );
     } else {
-      this.logger.error({ err, key, attempts, retryInMs: delay }, 'provisioning step failed unexpectedly, will retry');
+      this.logger.error(
+        { err, key, attempts, retryInMs: delay },
+        'provisioning step failed unexpectedly, will retry',
+      );
     }
     return { state: 'queued', runAfter, error: message, status, countAttempt: true };
   }
 
-  private async ensureMemberUser(state: TargetState, requestId: string, userId: string): Promise<EnsureMemberResult> {
+  private async ensureMemberUser(
+    state: TargetState,
+    requestId: string,
+    userId: string,
+  ): Promise<EnsureMemberResult> {
     const key: ResourceKey = { resourceType: 'User', scimId: userId, target: state.connector.target };
     const claimId = randomUUID();
     if (state.inFlight.has(keyString(key))) return { kind: 'busy' };
@@ -438,7 +487,11 @@ export class ProvisioningRunner {
       if (!user) return { kind: 'skipped', state: 'not_propagated', reason: 'user deleted' };
       await reconcileUser(ctx, mapping, user, userId);
       if (mapping.upstreamId) return { kind: 'ok', upstreamId: mapping.upstreamId };
-      return { kind: 'skipped', state: 'not_propagated', reason: mapping.reason ?? 'user not provisioned on this target' };
+      return {
+        kind: 'skipped',
+        state: 'not_propagated',
+        reason: mapping.reason ?? 'user not provisioned on this target',
+      };
     } catch (err) {
       if (err instanceof UpstreamError && (err.kind === 'rejected' || err.kind === 'not-found')) {
         mapping.state = 'failed';
@@ -470,10 +523,13 @@ export class ProvisioningRunner {
   /** In-process retries wake their target when due instead of waiting for the next poll. */
   private wakeAt(target: TargetName, when: Date): void {
     if (!this.running) return;
-    const timer = setTimeout(() => {
-      this.timers.delete(timer);
-      this.wake([target]);
-    }, Math.max(0, when.getTime() - this.clock().getTime()) + 5);
+    const timer = setTimeout(
+      () => {
+        this.timers.delete(timer);
+        this.wake([target]);
+      },
+      Math.max(0, when.getTime() - this.clock().getTime()) + 5,
+    );
     timer.unref();
     this.timers.add(timer);
   }

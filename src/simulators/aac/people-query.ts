@@ -86,7 +86,10 @@ function sorter(query: Query): (a: MemberRow, b: MemberRow) => number {
  * index instead of scanning the workspace (the bridge looks people up this way before and after every invite);
  * every filter still applies to the candidates.
  */
-function emailLookup(query: Query, settings: AacSettings): { email: string; caseSensitive: boolean } | undefined {
+function emailLookup(
+  query: Query,
+  settings: AacSettings,
+): { email: string; caseSensitive: boolean } | undefined {
   const email = queryString(query, 'email');
   if (email !== undefined) return { email, caseSensitive: settings.email_match === 'case_sensitive' };
   const filter = queryString(query, 'filter');

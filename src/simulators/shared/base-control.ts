@@ -15,7 +15,10 @@ export interface ControllableSimulator<Settings> {
   updateSettings(patch: unknown): Settings;
 }
 
-export abstract class BaseControl<Settings, Sim extends ControllableSimulator<Settings>> implements CommonControl {
+export abstract class BaseControl<
+  Settings,
+  Sim extends ControllableSimulator<Settings>,
+> implements CommonControl {
   constructor(protected readonly sim: Sim) {}
 
   abstract state(): unknown;

@@ -86,7 +86,10 @@ export interface ClaimScope {
  * Leases the keys that nobody holds (creating their mapping rows first), and returns the leased ones with their
  * mapping rows: two statements for the whole batch (UPDATE … RETURNING: SQLite ≥ 3.35 and PostgreSQL).
  */
-export async function leaseKeys(scope: ClaimScope, keys: ResourceKey[]): Promise<Array<{ key: ResourceKey; row: MappingRow }>> {
+export async function leaseKeys(
+  scope: ClaimScope,
+  keys: ResourceKey[],
+): Promise<Array<{ key: ResourceKey; row: MappingRow }>> {
   const { run, target, batchId, now, leaseUntil } = scope;
   const missing = keys.map((k) => [k.resourceType, k.scimId, target, 'pending', now, now]);
   await run.execute(sql`INSERT INTO "IdMapping" ("resourceType", "scimId", target, state, "createdAt", "updatedAt")
@@ -191,7 +194,10 @@ export async function claimDueIn(run: SqlRunner, p: ClaimParams): Promise<Execut
   const scope: ClaimScope = { run, target, batchId, now, leaseUntil };
   const leased = await leaseKeys(scope, keys);
   if (leased.length === 0) return [];
-  const jobsByClaim = await takeJobs(scope, leased.map((l) => l.key));
+  const jobsByClaim = await takeJobs(
+    scope,
+    leased.map((l) => l.key),
+  );
   const executions: Execution[] = [];
   const idle: ResourceKey[] = [];
   for (const { key, row } of leased) {

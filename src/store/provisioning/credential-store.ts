@@ -20,16 +20,25 @@ export function createPrismaCredentialStore(handle: DatabaseHandle): CredentialS
       return withTransaction(handle, async (tx) => {
         if (expectedVersion !== null) {
           // One conditional UPDATE: atomic on PostgreSQL at READ COMMITTED and on SQLite.
-          const written = await tx.credential.updateMany({ where: { key, version: expectedVersion }, data: { value, version } });
+          const written = await tx.credential.updateMany({
+            where: { key, version: expectedVersion },
+            data: { value, version },
+          });
           return written.count === 1;
         }
         if (handle.provider === 'postgresql') {
           const pgTx = tx as unknown as {
             credential: {
-              createMany(args: { data: Array<{ key: string; value: string; version: string }>; skipDuplicates: boolean }): Promise<{ count: number }>;
+              createMany(args: {
+                data: Array<{ key: string; value: string; version: string }>;
+                skipDuplicates: boolean;
+              }): Promise<{ count: number }>;
             };
           };
-          const created = await pgTx.credential.createMany({ data: [{ key, value, version }], skipDuplicates: true });
+          const created = await pgTx.credential.createMany({
+            data: [{ key, value, version }],
+            skipDuplicates: true,
+          });
           return created.count === 1;
         }
         // SQLite: writers are serialised, the read and the insert cannot be interleaved by another writer.

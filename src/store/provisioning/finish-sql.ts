@@ -31,7 +31,12 @@ export async function saveMappingIn(
       AND "leaseOwner" = ${leaseOwner}`);
 }
 
-async function endJobsIn(run: SqlRunner, execution: Execution, jobs: Exclude<JobsOutcome, { state: 'done' }>, now: Date): Promise<void> {
+async function endJobsIn(
+  run: SqlRunner,
+  execution: Execution,
+  jobs: Exclude<JobsOutcome, { state: 'done' }>,
+  now: Date,
+): Promise<void> {
   const { key, claimId } = execution;
   const mine = sql`WHERE target = ${key.target} AND ${keysSql([key])} AND state = 'running' AND "claimId" = ${claimId}`;
   if (jobs.state === 'failed') {
@@ -42,7 +47,9 @@ async function endJobsIn(run: SqlRunner, execution: Execution, jobs: Exclude<Job
   // Re-queued (retry later, or handed back unstarted): the attempt is uncounted when the upstream was not tried.
   const attemptsDelta = jobs.countAttempt ? 0 : -1;
   const lastError =
-    jobs.error !== undefined ? sql`, "lastError" = ${jobs.error}, "lastStatus" = ${jobs.status ?? null}` : empty;
+    jobs.error !== undefined
+      ? sql`, "lastError" = ${jobs.error}, "lastStatus" = ${jobs.status ?? null}`
+      : empty;
   await run.execute(sql`UPDATE "ProvisioningJob" SET state = 'queued', "claimId" = NULL, "leaseUntil" = NULL,
     "runAfter" = ${jobs.runAfter}, attempts = attempts + ${attemptsDelta}, "updatedAt" = ${now} ${lastError} ${mine}`);
 }
@@ -62,7 +69,9 @@ export async function finishAllIn(run: SqlRunner, batch: readonly FinishItem[], 
     if (f.dropMemberSyncs) {
       const { key } = f.execution;
       const column = key.resourceType === 'User' ? sql`"userId"` : sql`"groupId"`;
-      await run.execute(sql`DELETE FROM "MemberSync" WHERE ${column} = ${key.scimId} AND target = ${key.target}`);
+      await run.execute(
+        sql`DELETE FROM "MemberSync" WHERE ${column} = ${key.scimId} AND target = ${key.target}`,
+      );
     }
   }
   // Only running jobs of the target are read (index on target, state): the claim ids pick this batch's.

@@ -34,7 +34,10 @@ export interface Provisioning {
   /** enqueueUserSync for this instance's targets (call inside the SCIM transaction). */
   enqueueUser(run: SqlRunner, p: { requestId: string; userId: string }): Promise<void>;
   /** enqueueGroupSync for this instance's targets (call inside the SCIM transaction). */
-  enqueueGroup(run: SqlRunner, p: { requestId: string; groupId: string; added?: string[]; removed?: string[] }): Promise<void>;
+  enqueueGroup(
+    run: SqlRunner,
+    p: { requestId: string; groupId: string; added?: string[]; removed?: string[] },
+  ): Promise<void>;
 }
 
 export function createProvisioning(p: {
@@ -44,7 +47,12 @@ export function createProvisioning(p: {
   options?: ProvisioningOptions;
 }): Provisioning {
   const { requestDeadlineMs = DEFAULT_REQUEST_DEADLINE_MS, ...runnerOptions } = p.options ?? {};
-  const runner = new ProvisioningRunner(new PrismaProvisioningStore(p.handle), p.connectors, p.logger, runnerOptions);
+  const runner = new ProvisioningRunner(
+    new PrismaProvisioningStore(p.handle),
+    p.connectors,
+    p.logger,
+    runnerOptions,
+  );
   return {
     targets: runner.targets,
     start: () => runner.start(),

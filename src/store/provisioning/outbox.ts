@@ -27,7 +27,17 @@ async function insertJobs(
   targets: readonly TargetName[],
 ): Promise<void> {
   const now = new Date();
-  const values = targets.map((target) => [requestId, resourceType, scimId, target, 'queued', 0, now, now, now]);
+  const values = targets.map((target) => [
+    requestId,
+    resourceType,
+    scimId,
+    target,
+    'queued',
+    0,
+    now,
+    now,
+    now,
+  ]);
   await run.execute(sql`INSERT INTO "ProvisioningJob" ("requestId", "resourceType", "scimId", target, state, attempts,
     "runAfter", "createdAt", "updatedAt") VALUES ${rows(values)}`);
 }
@@ -53,7 +63,9 @@ export async function enqueueGroupSync(
     // One upsert per chunk: the newest change of a (group, user, target) replaces any older pending one.
     for (const batch of inChunks(ids, 400)) {
       const now = new Date();
-      const values = batch.flatMap((userId) => p.targets.map((target) => [p.groupId, userId, target, op, 'pending', now]));
+      const values = batch.flatMap((userId) =>
+        p.targets.map((target) => [p.groupId, userId, target, op, 'pending', now]),
+      );
       await run.execute(sql`INSERT INTO "MemberSync" ("groupId", "userId", target, op, state, "updatedAt")
         VALUES ${rows(values)}
         ON CONFLICT ("groupId", "userId", target)

@@ -100,7 +100,9 @@ export class PrismaProvisioningStore implements ProvisioningStore {
   }
 
   async release(key: ResourceKey, claimId: string, mapping: Mapping): Promise<void> {
-    await withSqlTransaction(this.handle, (run) => saveMappingIn(run, key, claimIdOf(claimId, key), mapping, new Date()));
+    await withSqlTransaction(this.handle, (run) =>
+      saveMappingIn(run, key, claimIdOf(claimId, key), mapping, new Date()),
+    );
   }
 
   /**
@@ -114,7 +116,14 @@ export class PrismaProvisioningStore implements ProvisioningStore {
     options: { dropMemberSyncs?: boolean | undefined } = {},
   ): Promise<void> {
     return new Promise((resolve, reject) => {
-      this.pendingFinishes.push({ execution, mapping, jobs, dropMemberSyncs: options.dropMemberSyncs ?? false, resolve, reject });
+      this.pendingFinishes.push({
+        execution,
+        mapping,
+        jobs,
+        dropMemberSyncs: options.dropMemberSyncs ?? false,
+        resolve,
+        reject,
+      });
       if (this.pendingFinishes.length === 1) setImmediate(() => void this.flushFinishes());
     });
   }
@@ -133,7 +142,9 @@ export class PrismaProvisioningStore implements ProvisioningStore {
   }
 
   async loadUser(scimId: string): Promise<DesiredUser | null> {
-    const row = await readConsistent(this.handle, (db) => db.scimUser.findUnique({ where: { id: scimId }, select: USER_SELECT }));
+    const row = await readConsistent(this.handle, (db) =>
+      db.scimUser.findUnique({ where: { id: scimId }, select: USER_SELECT }),
+    );
     return row ? toUserSnapshot(row) : null;
   }
 
@@ -174,7 +185,16 @@ export class PrismaProvisioningStore implements ProvisioningStore {
       const rows = await readConsistent(this.handle, (db) =>
         db.idMapping.findMany({
           where: { resourceType, target, scimId: { in: ids } },
-          select: { scimId: true, upstreamId: true, state: true, reason: true, email: true, displayName: true, lastPushed: true, extra: true },
+          select: {
+            scimId: true,
+            upstreamId: true,
+            state: true,
+            reason: true,
+            email: true,
+            displayName: true,
+            lastPushed: true,
+            extra: true,
+          },
         }),
       );
       for (const row of rows) {
@@ -193,13 +213,23 @@ export class PrismaProvisioningStore implements ProvisioningStore {
   ): Promise<MemberSyncRow[]> {
     const rows = await readConsistent(this.handle, (db) =>
       db.memberSync.findMany({
-        where: { groupId, target, state: 'pending', ...(afterUserId !== undefined ? { userId: { gt: afterUserId } } : {}) },
+        where: {
+          groupId,
+          target,
+          state: 'pending',
+          ...(afterUserId !== undefined ? { userId: { gt: afterUserId } } : {}),
+        },
         orderBy: { userId: 'asc' },
         take: limit,
         select: { groupId: true, userId: true, target: true, op: true },
       }),
     );
-    return rows.map((r) => ({ groupId: r.groupId, userId: r.userId, target: asTarget(r.target), op: asMemberOp(r.op) }));
+    return rows.map((r) => ({
+      groupId: r.groupId,
+      userId: r.userId,
+      target: asTarget(r.target),
+      op: asMemberOp(r.op),
+    }));
   }
 
   async settleMemberSyncs(updates: MemberSyncUpdate[]): Promise<void> {

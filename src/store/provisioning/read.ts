@@ -5,7 +5,10 @@
 // here: 3 ms against 8-10 ms). PostgreSQL reads directly (READ COMMITTED never shows uncommitted rows).
 import type { DatabaseHandle, Db, Prisma } from '../database.js';
 
-export async function readConsistent<T>(handle: DatabaseHandle, query: (db: Db) => Prisma.PrismaPromise<T>): Promise<T> {
+export async function readConsistent<T>(
+  handle: DatabaseHandle,
+  query: (db: Db) => Prisma.PrismaPromise<T>,
+): Promise<T> {
   if (handle.provider !== 'sqlite') return query(handle.db);
   const [result] = await handle.db.$transaction([query(handle.db)]);
   return result;

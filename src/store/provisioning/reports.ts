@@ -36,7 +36,10 @@ const MAPPING_SELECT = {
   updatedAt: true,
 } as const;
 
-export async function listMappings(handle: DatabaseHandle, filter: MappingFilter): Promise<MappingReportRow[]> {
+export async function listMappings(
+  handle: DatabaseHandle,
+  filter: MappingFilter,
+): Promise<MappingReportRow[]> {
   return handle.db.idMapping.findMany({
     where: {
       ...(filter.email ? { email: filter.email.toLowerCase() } : {}),
@@ -145,7 +148,10 @@ export interface AuditReportRow {
  * Audit events, oldest first. `email` finds the person's resource ids through the id mappings (which outlive the
  * SCIM user) and the SCIM store, so a deleted user's trail is still found.
  */
-export async function listAuditEvents(handle: DatabaseHandle, filter: AuditFilter): Promise<AuditReportRow[]> {
+export async function listAuditEvents(
+  handle: DatabaseHandle,
+  filter: AuditFilter,
+): Promise<AuditReportRow[]> {
   const { db } = handle;
   let resourceIds: string[] | undefined;
   if (filter.email) {
@@ -166,7 +172,12 @@ export async function listAuditEvents(handle: DatabaseHandle, filter: AuditFilte
       ...(filter.kind ? { kind: filter.kind } : {}),
       ...(filter.target ? { target: filter.target } : {}),
       ...(filter.since || filter.until
-        ? { at: { ...(filter.since ? { gte: filter.since } : {}), ...(filter.until ? { lt: filter.until } : {}) } }
+        ? {
+            at: {
+              ...(filter.since ? { gte: filter.since } : {}),
+              ...(filter.until ? { lt: filter.until } : {}),
+            },
+          }
         : {}),
     },
     orderBy: { id: 'asc' },

@@ -18,7 +18,9 @@ describe('upstreamEmail (BRIDGE-INTERFACE.md: primary, else first, else userName
 describe('toUserSnapshot', () => {
   it('reads names from the stored resource and survives corrupt JSON', () => {
     const row = { id: '1', userName: 'u@x', displayName: 'Ada L', active: false };
-    expect(toUserSnapshot({ ...row, data: JSON.stringify({ name: { givenName: 'Ada', familyName: 'L' } }) })).toEqual({
+    expect(
+      toUserSnapshot({ ...row, data: JSON.stringify({ name: { givenName: 'Ada', familyName: 'L' } }) }),
+    ).toEqual({
       scimId: '1',
       email: 'u@x',
       givenName: 'Ada',

@@ -2,10 +2,16 @@
 import { z } from 'zod';
 import type { UserSnapshot } from '../../core/connector.js';
 
-const emailSchema = z.object({ value: z.string().optional(), primary: z.union([z.boolean(), z.string()]).optional() });
+const emailSchema = z.object({
+  value: z.string().optional(),
+  primary: z.union([z.boolean(), z.string()]).optional(),
+});
 const userDataSchema = z.object({
   emails: z.array(z.unknown()).optional(),
-  name: z.object({ givenName: z.unknown().optional(), familyName: z.unknown().optional() }).loose().optional(),
+  name: z
+    .object({ givenName: z.unknown().optional(), familyName: z.unknown().optional() })
+    .loose()
+    .optional(),
 });
 
 function text(value: unknown): string | undefined {
@@ -18,7 +24,9 @@ export function upstreamEmail(data: unknown, userName: string): string {
   const emails = (parsed.success ? (parsed.data.emails ?? []) : [])
     .map((e) => emailSchema.safeParse(e))
     .flatMap((r) => (r.success && text(r.data.value) ? [r.data] : []));
-  const primary = emails.find((e) => e.primary === true || (typeof e.primary === 'string' && e.primary.toLowerCase() === 'true'));
+  const primary = emails.find(
+    (e) => e.primary === true || (typeof e.primary === 'string' && e.primary.toLowerCase() === 'true'),
+  );
   return (primary ?? emails[0])?.value ?? userName;
 }
 

@@ -44,12 +44,17 @@ export async function startChildBridge(
   const { timeoutMs = 30_000, nodeArgs = [] } = options;
   const port = await freePort();
   const base: NodeJS.ProcessEnv = {};
-  for (const key of ['PATH', 'HOME', 'TMPDIR', 'NODE_OPTIONS']) if (process.env[key]) base[key] = process.env[key];
-  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', path.join(PROJECT_ROOT, 'src', 'main.ts')], {
-    cwd: PROJECT_ROOT,
-    env: { ...base, HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'warn', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  for (const key of ['PATH', 'HOME', 'TMPDIR', 'NODE_OPTIONS'])
+    if (process.env[key]) base[key] = process.env[key];
+  const child = spawn(
+    process.execPath,
+    [...nodeArgs, '--import', 'tsx', path.join(PROJECT_ROOT, 'src', 'main.ts')],
+    {
+      cwd: PROJECT_ROOT,
+      env: { ...base, HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'warn', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   const lines: string[] = [];
   const keep = (chunk: Buffer) => {
     lines.push(...chunk.toString('utf8').split('\n').filter(Boolean));
@@ -66,7 +71,8 @@ export async function startChildBridge(
   };
   const until = Date.now() + timeoutMs;
   for (;;) {
-    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`bridge exited during start-up\n${logTail()}`);
+    if (child.exitCode !== null || child.signalCode !== null)
+      throw new Error(`bridge exited during start-up\n${logTail()}`);
     try {
       const res = await fetch(`${baseUrl}/healthz`, { signal: AbortSignal.timeout(1_000) });
       if (res.ok) break;

@@ -19,10 +19,21 @@ export function idpRequest(file: string, ids: Record<string, string> = {}): IdpR
   for (const [name, value] of Object.entries(ids)) text = text.split(`{${name}}`).join(value);
   const parsed = JSON.parse(text) as {
     case: string;
-    request: { method: string; path: string; headers?: Record<string, string>; body?: Record<string, unknown> };
+    request: {
+      method: string;
+      path: string;
+      headers?: Record<string, string>;
+      body?: Record<string, unknown>;
+    };
   };
   const headers = { ...parsed.request.headers };
   // supertest sets its own encoding; keep the vendor's content type and user agent
   delete headers['Accept-Encoding'];
-  return { case: parsed.case, method: parsed.request.method, path: parsed.request.path, headers, body: parsed.request.body };
+  return {
+    case: parsed.case,
+    method: parsed.request.method,
+    path: parsed.request.path,
+    headers,
+    body: parsed.request.body,
+  };
 }

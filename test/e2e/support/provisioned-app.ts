@@ -7,7 +7,11 @@ import { loadEnv } from '../../../src/config/env.js';
 import { buildProvisionedBridge, type Bridge } from '../../../src/container.js';
 import type { TargetName } from '../../../src/core/connector.js';
 import { createLogger } from '../../../src/shared/logger.js';
-import { startSimulators, type RunningSimulators, type SimulatorOptions } from '../../../src/simulators/index.js';
+import {
+  startSimulators,
+  type RunningSimulators,
+  type SimulatorOptions,
+} from '../../../src/simulators/index.js';
 import type { Upstreams } from '../../../src/upstreams.js';
 import { createTestDatabase, type DatabaseKind, type TestDatabase } from '../../support/databases.js';
 import { SCIM, TEST_TOKEN } from '../../support/test-app.js';
@@ -61,7 +65,10 @@ export interface ProvisionedAppOptions {
   simulators?: SimulatorOptions;
 }
 
-export async function startProvisionedApp(kind: DatabaseKind, options: ProvisionedAppOptions = {}): Promise<ProvisionedApp> {
+export async function startProvisionedApp(
+  kind: DatabaseKind,
+  options: ProvisionedAppOptions = {},
+): Promise<ProvisionedApp> {
   const sims = await startSimulators({ aacPort: 0, serverPort: 0, ...options.simulators });
   let db: TestDatabase | undefined;
   try {
@@ -80,12 +87,17 @@ export async function startProvisionedApp(kind: DatabaseKind, options: Provision
     const send = (method: string, path: string, headers: Record<string, string> = {}) => {
       const m = method.toLowerCase();
       const test =
-        m === 'get' ? http.get(SCIM + path)
-        : m === 'post' ? http.post(SCIM + path)
-        : m === 'put' ? http.put(SCIM + path)
-        : m === 'patch' ? http.patch(SCIM + path)
-        : m === 'delete' ? http.delete(SCIM + path)
-        : undefined;
+        m === 'get'
+          ? http.get(SCIM + path)
+          : m === 'post'
+            ? http.post(SCIM + path)
+            : m === 'put'
+              ? http.put(SCIM + path)
+              : m === 'patch'
+                ? http.patch(SCIM + path)
+                : m === 'delete'
+                  ? http.delete(SCIM + path)
+                  : undefined;
       if (!test) throw new Error(`unsupported method ${method}`);
       let t = auth(test);
       for (const [name, value] of Object.entries(headers)) t = t.set(name, value);
@@ -143,7 +155,9 @@ export class UpstreamView {
   }
 
   aacGroup(name: string) {
-    return this.sims.aac.control.state().groups.find((g) => g.workspaceId === this.workspaceId && g.name === name);
+    return this.sims.aac.control
+      .state()
+      .groups.find((g) => g.workspaceId === this.workspaceId && g.name === name);
   }
 
   aacGroups() {
@@ -199,7 +213,10 @@ export class StoreView {
   }
 
   mappings(resourceType: 'User' | 'Group', scimId: string) {
-    return this.bridge.handle.db.idMapping.findMany({ where: { resourceType, scimId }, orderBy: { target: 'asc' } });
+    return this.bridge.handle.db.idMapping.findMany({
+      where: { resourceType, scimId },
+      orderBy: { target: 'asc' },
+    });
   }
 
   async audit(requestId: string): Promise<AuditRow[]> {
@@ -225,7 +242,8 @@ export async function eventually<T>(
   const until = Date.now() + timeoutMs;
   let last: T = await probe();
   while (!accept(last)) {
-    if (Date.now() > until) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; last: ${JSON.stringify(last)}`);
+    if (Date.now() > until)
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; last: ${JSON.stringify(last)}`);
     await new Promise((r) => setTimeout(r, 25));
     last = await probe();
   }
