@@ -1,6 +1,6 @@
 // What both connector factories receive besides their configuration.
 import type { CredentialStore } from '../core/credential-store.js';
-import type { LoggerLike } from './logger.js';
+import type { LoggerLike } from '../shared/log.js';
 
 export interface BaseConnectorDeps {
   /** pino or anything with debug/info/warn/error(obj, msg) */

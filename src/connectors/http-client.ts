@@ -14,7 +14,8 @@ import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
 import PQueue from 'p-queue';
 import type { CallContext, TargetName } from '../core/connector.js';
 import { UpstreamError, type UpstreamErrorKind } from '../core/errors.js';
-import { redact, redactString, silentLogger, type LoggerLike } from './logger.js';
+import { silentLogger, type LoggerLike } from '../shared/log.js';
+import { redact, redactString } from './redact.js';
 import {
   backoffDelayMs,
   classifyNetworkError,
@@ -24,6 +25,7 @@ import {
   type FailureClass,
   type RetryConfig,
 } from './retry-policy.js';
+import { sleep } from '../shared/collections.js';
 
 /** Supplies bearer tokens. Implemented per upstream (AAC refresh-token grant, Server client credentials). */
 export interface TokenProvider {
@@ -352,8 +354,4 @@ function networkFailure(error: unknown): { code: string | undefined; message: st
   if (axios.isAxiosError(error)) return { code: error.code, message: error.message };
   if (error instanceof Error) return { code: undefined, message: error.message };
   return { code: undefined, message: 'unknown network failure' };
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

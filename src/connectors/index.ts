@@ -5,6 +5,6 @@ export type { ServerDeleteMode } from './server/connector.js';
 export type { ServerTokenAuthStyle } from './server/token-provider.js';
 export type { BaseConnectorDeps, ConnectorDeps } from './deps.js';
 export { InMemoryCredentialStore } from './in-memory-credential-store.js';
-export type { LoggerLike } from './logger.js';
+export type { LoggerLike } from '../shared/log.js';
 export type { RateLimitConfig } from './http-client.js';
 export { DEFAULT_RETRY, type RetryConfig } from './retry-policy.js';

@@ -3,19 +3,10 @@
 // the client runs inside it and would roll back with it (../shared/NOTES.md). So on SQLite every write (and every
 // transaction) is serialised through one in-process queue; PostgreSQL runs them concurrently. Transactions are kept
 // short and write-first by their callers.
+import { Mutex } from '../shared/mutex.js';
 import type { DatabaseHandle, Tx } from './database.js';
 
-class AsyncQueue {
-  private tail: Promise<unknown> = Promise.resolve();
-
-  run<T>(task: () => Promise<T>): Promise<T> {
-    const result = this.tail.then(task, task);
-    this.tail = result.catch(() => undefined);
-    return result;
-  }
-}
-
-const sqliteQueues = new WeakMap<object, AsyncQueue>();
+const sqliteQueues = new WeakMap<object, Mutex>();
 
 /**
  * Runs `task` alone among this process's SQLite writers: Prisma transactions (withTransaction) and the direct
@@ -24,7 +15,7 @@ const sqliteQueues = new WeakMap<object, AsyncQueue>();
 export function runInWriteQueue<T>(handle: DatabaseHandle, task: () => Promise<T>): Promise<T> {
   let queue = sqliteQueues.get(handle.db);
   if (!queue) {
-    queue = new AsyncQueue();
+    queue = new Mutex();
     sqliteQueues.set(handle.db, queue);
   }
   return queue.run(task);

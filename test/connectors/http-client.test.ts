@@ -6,7 +6,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { CallContext, UpstreamCall } from '../../src/core/connector.js';
 import { UpstreamError } from '../../src/core/errors.js';
 import { HttpClient, type HttpClientOptions, type TokenProvider } from '../../src/connectors/http-client.js';
-import type { LoggerLike } from '../../src/connectors/logger.js';
+import type { LoggerLike } from '../../src/shared/log.js';
 
 type Step = (req: http.IncomingMessage, res: http.ServerResponse) => void;
 

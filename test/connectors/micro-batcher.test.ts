@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { KeyedMutex } from '../../src/connectors/keyed-mutex.js';
+import { KeyedMutex } from '../../src/shared/mutex.js';
 import { MicroBatcher } from '../../src/connectors/micro-batcher.js';
 
 describe('MicroBatcher', () => {

@@ -1,7 +1,7 @@
 // Pure rules: Retry-After parsing, backoff bounds, Server name fallbacks, AAC membership vocabulary, redaction.
 import { describe, expect, it } from 'vitest';
 import { membershipState, unpropagatedChanges } from '../../src/connectors/aac/mapper.js';
-import { redact } from '../../src/connectors/logger.js';
+import { redact } from '../../src/connectors/redact.js';
 import {
   backoffDelayMs,
   isRepeatable,

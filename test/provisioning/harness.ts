@@ -1,6 +1,6 @@
 // Shared set-up: a migrated database, fake AAC-like and Server-like connectors, a fast runner.
 import type { Connector, TargetName } from '../../src/core/connector.js';
-import type { ProvisioningLogger } from '../../src/core/provisioning/ports.js';
+import type { LoggerLike } from '../../src/shared/log.js';
 import type { DatabaseHandle } from '../../src/store/database.js';
 import {
   createProvisioning,
@@ -28,7 +28,7 @@ export interface LogLine {
   msg?: string | undefined;
 }
 
-export function recordingLogger(): ProvisioningLogger & { lines: LogLine[] } {
+export function recordingLogger(): LoggerLike & { lines: LogLine[] } {
   const lines: LogLine[] = [];
   const at = (level: LogLine['level']) => (obj: object, msg?: string) => void lines.push({ level, obj, msg });
   return { lines, debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
@@ -46,7 +46,7 @@ export function startProvisioning(
   handle: DatabaseHandle,
   connectors: Connector[],
   options: ProvisioningOptions = {},
-  logger: ProvisioningLogger = recordingLogger(),
+  logger: LoggerLike = recordingLogger(),
 ): Provisioning {
   return createProvisioning({ handle, connectors, logger, options: { ...FAST, ...options } });
 }

@@ -11,11 +11,12 @@ import type {
   UserSnapshot,
 } from '../../core/connector.js';
 import { UpstreamError } from '../../core/errors.js';
-import { chunk, fanOutContext, mapWithLimit } from '../call-context.js';
+import { chunk } from '../../shared/collections.js';
+import { fanOutContext, mapWithLimit } from '../call-context.js';
 import type { HttpClient } from '../http-client.js';
 import { createOrAdopt } from '../create-or-adopt.js';
-import { KeyedMutex } from '../keyed-mutex.js';
-import { silentLogger, type LoggerLike } from '../logger.js';
+import { KeyedMutex } from '../../shared/mutex.js';
+import { silentLogger, type LoggerLike } from '../../shared/log.js';
 import { MicroBatcher, type BatchItemResult } from '../micro-batcher.js';
 import type { AacApi } from './aac-api.js';
 import { membershipState, unpropagatedChanges } from './mapper.js';

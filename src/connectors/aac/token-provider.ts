@@ -15,9 +15,10 @@ import type { CredentialStore, StoredCredential } from '../../core/credential-st
 import { UpstreamError } from '../../core/errors.js';
 import type { HttpClient, TokenProvider } from '../http-client.js';
 import { decodeJwtClaims } from '../jwt.js';
-import { silentLogger, type LoggerLike } from '../logger.js';
+import { silentLogger, type LoggerLike } from '../../shared/log.js';
 import { SingleFlight } from '../single-flight.js';
 import { tokenErrorSchema, tokenResponseSchema } from './schemas.js';
+import { sleep } from '../../shared/collections.js';
 
 export interface AacTokenProviderOptions {
   http: HttpClient;
@@ -349,8 +350,4 @@ function assertSafeTokenUrl(url: string): void {
     'auth',
     `refusing to send the refresh token to a non-https token URL (${parsed.origin})`,
   );
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

@@ -12,7 +12,7 @@ import { UpstreamError } from '../../core/errors.js';
 import { mapWithLimit } from '../call-context.js';
 import type { HttpClient } from '../http-client.js';
 import { createOrAdopt } from '../create-or-adopt.js';
-import { KeyedMutex } from '../keyed-mutex.js';
+import { KeyedMutex } from '../../shared/mutex.js';
 import { mergedUpdate, namesFor } from './mapper.js';
 import type { ServerApi } from './server-api.js';
 import type { ServerUser } from './schemas.js';

@@ -5,7 +5,7 @@
 import type { CallContext } from '../../core/connector.js';
 import { UpstreamError } from '../../core/errors.js';
 import type { HttpClient, TokenProvider } from '../http-client.js';
-import { silentLogger, type LoggerLike } from '../logger.js';
+import { silentLogger, type LoggerLike } from '../../shared/log.js';
 import { SingleFlight } from '../single-flight.js';
 import { tokenErrorSchema, tokenResponseSchema } from './schemas.js';
 

@@ -1,7 +1,7 @@
 // Batches audit rows so that recording every upstream call costs one multi-row insert per batch, not one
 // transaction per call on the hot path. Flushed when `maxBatch` rows wait or after `flushIntervalMs`, and on stop.
 import type { AuditRecord } from './model.js';
-import type { ProvisioningLogger } from './ports.js';
+import type { LoggerLike } from '../../shared/log.js';
 
 export class AuditBuffer {
   private pending: AuditRecord[] = [];
@@ -10,7 +10,7 @@ export class AuditBuffer {
 
   constructor(
     private readonly write: (records: AuditRecord[]) => Promise<void>,
-    private readonly logger: ProvisioningLogger,
+    private readonly logger: LoggerLike,
     private readonly options: { maxBatch: number; flushIntervalMs: number } = {
       maxBatch: 500,
       flushIntervalMs: 200,

@@ -72,18 +72,3 @@ export interface ProvisioningStore {
   requestStatus(requestId: string): Promise<RequestStatus>;
   appendAudit(records: AuditRecord[]): Promise<void>;
 }
-
-/** pino-compatible subset. */
-export interface ProvisioningLogger {
-  debug(obj: object, msg?: string): void;
-  info(obj: object, msg?: string): void;
-  warn(obj: object, msg?: string): void;
-  error(obj: object, msg?: string): void;
-}
-
-export const silentLogger: ProvisioningLogger = {
-  debug: () => undefined,
-  info: () => undefined,
-  warn: () => undefined,
-  error: () => undefined,
-};

@@ -3,7 +3,8 @@
 // to a 20 000-member group is one row and one upstream call.
 import { UpstreamError } from '../errors.js';
 import type { GroupPushed, GroupSnapshot, Mapping, MemberSyncRow, MemberSyncUpdate } from './model.js';
-import { chunk, errorMessage, isNotFound, isRejected, type ReconcileContext } from './reconcile-context.js';
+import { chunk } from '../../shared/collections.js';
+import { errorMessage, isNotFound, isRejected, type ReconcileContext } from './reconcile-context.js';
 
 /** How a group job gets an upstream id for a member user that has none yet on the target. */
 export type EnsureMemberResult =

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { RequestStatus, ResourceKey } from './model.js';
-import { silentLogger } from './ports.js';
+import { silentLogger } from '../../shared/log.js';
 import { awaitRequestOutcome } from './request-waiter.js';
 import { provisioningSignals } from './signals.js';
 

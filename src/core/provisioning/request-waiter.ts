@@ -3,7 +3,8 @@
 // touching the database (no busy polling, no read per event). A slow re-read covers jobs run by another process.
 import type { TargetName } from '../connector.js';
 import { keyString, type RequestOutcome, type RequestStatus } from './model.js';
-import type { ProvisioningLogger, ProvisioningStore } from './ports.js';
+import type { LoggerLike } from '../../shared/log.js';
+import type { ProvisioningStore } from './ports.js';
 import { provisioningSignals, type SettledEvent } from './signals.js';
 
 export function outcomeOf(status: RequestStatus): RequestOutcome {
@@ -61,7 +62,7 @@ export function awaitRequestOutcome(
   store: Pick<ProvisioningStore, 'requestStatus'>,
   requestId: string,
   deadlineMs: number,
-  options: { recheckMs: number; logger: ProvisioningLogger },
+  options: { recheckMs: number; logger: LoggerLike },
 ): Promise<RequestOutcome> {
   return new Promise((resolve) => {
     let finished = false;

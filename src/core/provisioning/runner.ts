@@ -15,11 +15,14 @@ import {
   type ResourceKey,
   keyString,
 } from './model.js';
-import type { ProvisioningLogger, ProvisioningStore } from './ports.js';
+import type { ProvisioningStore } from './ports.js';
 import { errorMessage, type OutcomeRecord, type ReconcileContext } from './reconcile-context.js';
 import { reconcileGroup, type EnsureMemberResult } from './reconcile-group.js';
 import { reconcileUser } from './reconcile-user.js';
 import { awaitRequestOutcome } from './request-waiter.js';
+import { sleep } from '../../shared/collections.js';
+import type { LoggerLike } from '../../shared/log.js';
+import { Mutex } from '../../shared/mutex.js';
 import { provisioningSignals } from './signals.js';
 import type { RequestOutcome } from './model.js';
 
@@ -67,18 +70,9 @@ export const DEFAULT_RUNNER_OPTIONS: RunnerOptions = {
   audit: { maxBatch: 500, flushIntervalMs: 200 },
 };
 
-/** Serialises async sections (the claim step of one target's workers: they would only race for the same rows). */
-class Mutex {
-  private tail: Promise<unknown> = Promise.resolve();
-  run<T>(task: () => Promise<T>): Promise<T> {
-    const result = this.tail.then(task, task);
-    this.tail = result.catch(() => undefined);
-    return result;
-  }
-}
-
 interface TargetState {
   connector: Connector;
+  /** the claim step of one target's workers runs alone: they would only race for the same rows */
   claimLock: Mutex;
   inFlight: Map<string, ResourceKey>;
   /** claimed in a batch, not yet started by a worker */
@@ -116,7 +110,7 @@ export class ProvisioningRunner {
   constructor(
     private readonly store: ProvisioningStore,
     connectors: readonly Connector[],
-    private readonly logger: ProvisioningLogger,
+    private readonly logger: LoggerLike,
     options: Partial<RunnerOptions> = {},
     private readonly clock: () => Date = () => new Date(),
   ) {
@@ -277,7 +271,7 @@ export class ProvisioningRunner {
     if (ready) return ready;
     if (state.emptyAt === state.wakeSeq) return null; // nothing new since the last empty claim
     if (this.options.claimDelayMs > 0 && !state.lastClaimFull) {
-      await new Promise((resolve) => setTimeout(resolve, this.options.claimDelayMs));
+      await sleep(this.options.claimDelayMs);
       if (!this.running) return null;
     }
     const seqAtClaim = state.wakeSeq;

@@ -1,7 +1,7 @@
 // Composition of durable provisioning: the Prisma store + the core runner, for src/main / app wiring.
 import type { Connector, TargetName } from '../../core/connector.js';
 import type { RequestOutcome } from '../../core/provisioning/model.js';
-import type { ProvisioningLogger } from '../../core/provisioning/ports.js';
+import type { LoggerLike } from '../../shared/log.js';
 import { ProvisioningRunner, type RunnerOptions } from '../../core/provisioning/runner.js';
 import type { DatabaseHandle } from '../database.js';
 import type { SqlRunner } from '../sql-runner.js';
@@ -43,7 +43,7 @@ export interface Provisioning {
 export function createProvisioning(p: {
   handle: DatabaseHandle;
   connectors: readonly Connector[];
-  logger: ProvisioningLogger;
+  logger: LoggerLike;
   options?: ProvisioningOptions;
 }): Provisioning {
   const { requestDeadlineMs = DEFAULT_REQUEST_DEADLINE_MS, ...runnerOptions } = p.options ?? {};

@@ -3,6 +3,7 @@
 // (../shared/NOTES.md). A batch `$transaction([...])` takes the adapter's transaction mutex, so on SQLite these
 // reads wait for any open transaction to end; it costs about a third of an interactive transaction (measured
 // here: 3 ms against 8-10 ms). PostgreSQL reads directly (READ COMMITTED never shows uncommitted rows).
+import { chunk } from '../../shared/collections.js';
 import type { DatabaseHandle, Db, Prisma } from '../database.js';
 
 export async function readConsistent<T>(
@@ -16,7 +17,5 @@ export async function readConsistent<T>(
 
 /** Splits `IN (…)` lists: SQLite limits bound variables per statement. */
 export function inChunks<T>(items: readonly T[], size = 500): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
+  return chunk(items, size);
 }

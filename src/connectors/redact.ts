@@ -1,19 +1,4 @@
-// The logging surface connectors accept: pino's methods, or anything with the same shape (tests pass a spy).
 // Connectors log only through `redact`ed objects, so a token, secret or Authorization header never reaches a log.
-
-export interface LoggerLike {
-  debug(obj: object, msg?: string): void;
-  info(obj: object, msg?: string): void;
-  warn(obj: object, msg?: string): void;
-  error(obj: object, msg?: string): void;
-}
-
-export const silentLogger: LoggerLike = {
-  debug: () => undefined,
-  info: () => undefined,
-  warn: () => undefined,
-  error: () => undefined,
-};
 
 const SECRET_KEY = /authorization|token|secret|password|cookie|credential|refresh|assertion|client_?secret/i;
 const BEARER_OR_BASIC = /\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]+/g;
