@@ -1,8 +1,8 @@
 // The AAC v4 REST calls the connector needs (CONTRACTS.md A.6), one method each, responses parsed with zod.
 // No provisioning rules here: those live in connector.ts.
 import type { CallContext } from '../../core/connector.js';
-import { UpstreamError } from '../../core/errors.js';
 import type { HttpClient, HttpResponse } from '../http-client.js';
+import { collectPages, PAGE_SIZE, parseBody } from '../responses.js';
 import { SingleFlight } from '../single-flight.js';
 import {
   groupListSchema,
@@ -14,10 +14,6 @@ import {
   type AacPerson,
 } from './schemas.js';
 import type { z } from 'zod';
-
-const PAGE_SIZE = 100;
-/** safety stop for paging loops (100 000 groups) */
-const MAX_PAGES = 1_000;
 
 export class AacApi {
   private workspaceId: string | undefined;
@@ -109,8 +105,9 @@ export class AacApi {
    */
   async findGroupByName(name: string, ctx: CallContext): Promise<AacGroup | undefined> {
     const ws = await this.workspace(ctx);
-    const candidates: AacGroup[] = [];
-    for (let offset = 0, pages = 0; pages < MAX_PAGES; pages++) {
+    const lower = name.toLowerCase();
+    let offset = 0;
+    const candidates = await collectPages<AacGroup>(async () => {
       const response = await this.http.request({
         method: 'GET',
         path: `/v4/workspaces/${ws}/groups`,
@@ -118,10 +115,12 @@ export class AacApi {
         ctx,
       });
       const { groups, count } = parse(groupListSchema, response, 'GET groups');
-      candidates.push(...groups.filter((group) => group.name.toLowerCase() === name.toLowerCase()));
       offset += groups.length;
-      if (groups.length === 0 || (count !== undefined && offset >= count)) break;
-    }
+      return {
+        items: groups.filter((group) => group.name.toLowerCase() === lower),
+        last: groups.length === 0 || (count !== undefined && offset >= count),
+      };
+    });
     return candidates.find((group) => group.name === name) ?? candidates[0];
   }
 
@@ -212,12 +211,5 @@ function toNumericId(id: string): number | string {
 }
 
 function parse<S extends z.ZodType>(schema: S, response: HttpResponse, what: string): z.output<S> {
-  const parsed = schema.safeParse(response.data);
-  if (parsed.success) return parsed.data;
-  // A 2xx with a body we cannot read: the upstream changed or misbehaved; let the job retry later.
-  throw new UpstreamError(
-    'aac',
-    'transient',
-    `${what}: unexpected response body (${parsed.error.issues.length} issues)`,
-  );
+  return parseBody('aac', schema, response, what);
 }

@@ -2,24 +2,18 @@
 // fields pass through untouched, the fields the connector relies on are checked. Where the contract leaves a
 // shape open (Part D), every known variant is accepted.
 import { z } from 'zod';
+import { oauthTokenSchema } from '../responses.js';
 
 /** Person ids are ints in practice, strings in some spec places (A.6.3, A.6.7): normalise to a string. */
 const idSchema = z.union([z.number().int(), z.string().min(1)]).transform((id) => String(id));
 
-/** A.2.2 token success body. `expires_in` may come as a number or a numeric string. */
-export const tokenResponseSchema = z
-  .object({
-    access_token: z.string().min(1),
-    refresh_token: z.string().min(1).optional(),
-    expires_in: z.coerce.number().positive().optional(),
-    token_type: z.string().optional(),
-  })
-  .loose();
+/** A.2.2 token success body: the OAuth 2.0 body with the rotated refresh token. */
+export const tokenResponseSchema = oauthTokenSchema.extend({
+  refresh_token: z.string().min(1).optional(),
+});
 
 /** RFC 6749 error body (A.2.2: a spent refresh token gives 400 invalid_grant). */
-export const tokenErrorSchema = z
-  .object({ error: z.string(), error_description: z.string().optional() })
-  .loose();
+export { oauthErrorSchema as tokenErrorSchema } from '../responses.js';
 
 /** A.6.1 `GET /v4/workspaces/current`. */
 export const workspaceSchema = z.object({ id: idSchema }).loose();

@@ -5,18 +5,11 @@ import { z } from 'zod';
 /** Ids are strings (B.3); tolerate numbers. */
 const idSchema = z.union([z.string().min(1), z.number()]).transform((id) => String(id));
 
-/** B.2 client-credentials token response. */
-export const tokenResponseSchema = z
-  .object({
-    access_token: z.string().min(1),
-    expires_in: z.coerce.number().positive().optional(),
-    token_type: z.string().optional(),
-  })
-  .loose();
-
-export const tokenErrorSchema = z
-  .object({ error: z.string(), error_description: z.string().optional() })
-  .loose();
+/** B.2 client-credentials token response: the plain OAuth 2.0 body. */
+export {
+  oauthTokenSchema as tokenResponseSchema,
+  oauthErrorSchema as tokenErrorSchema,
+} from '../responses.js';
 
 /** B.5 UserView (full) or ReducedUserView: the fields the connector reads. */
 export const userSchema = z

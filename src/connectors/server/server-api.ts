@@ -2,8 +2,8 @@
 // parsed with zod. Provisioning rules live in connector.ts.
 import type { z } from 'zod';
 import type { CallContext } from '../../core/connector.js';
-import { UpstreamError } from '../../core/errors.js';
 import type { HttpClient, HttpResponse } from '../http-client.js';
+import { collectPages, PAGE_SIZE, parseBody } from '../responses.js';
 import {
   addedUsersSchema,
   createdGroupSchema,
@@ -15,10 +15,6 @@ import {
   type ServerGroup,
   type ServerUser,
 } from './schemas.js';
-
-const PAGE_SIZE = 100;
-/** safety stop for paging loops */
-const MAX_PAGES = 1_000;
 
 export interface FetchedUser {
   user: ServerUser;
@@ -160,22 +156,19 @@ export class ServerApi {
     schema: z.ZodType<T[]>,
     ctx: CallContext,
   ): Promise<T[]> {
-    const all: T[] = [];
     const seen = new Set<string>();
-    for (let page = 1; page <= MAX_PAGES; page++) {
+    return collectPages<T>(async (pageIndex) => {
       const response = await this.http.request({
         method: 'GET',
         path,
-        query: { ...query, page, pageSize: PAGE_SIZE },
+        query: { ...query, page: pageIndex + 1, pageSize: PAGE_SIZE },
         ctx,
       });
       const items = parse(schema, response, `GET ${path}`);
       const fresh = items.filter((item) => !seen.has(item.id));
       for (const item of fresh) seen.add(item.id);
-      all.push(...fresh);
-      if (items.length < PAGE_SIZE || fresh.length === 0) break;
-    }
-    return all;
+      return { items: fresh, last: items.length < PAGE_SIZE || fresh.length === 0 };
+    });
   }
 }
 
@@ -185,11 +178,5 @@ function describeReason(reason: unknown): string {
 }
 
 function parse<S extends z.ZodType>(schema: S, response: HttpResponse, what: string): z.output<S> {
-  const parsed = schema.safeParse(response.data);
-  if (parsed.success) return parsed.data;
-  throw new UpstreamError(
-    'server',
-    'transient',
-    `${what}: unexpected response body (${parsed.error.issues.length} issues)`,
-  );
+  return parseBody('server', schema, response, what);
 }
