@@ -1,14 +1,13 @@
 // SCIM Groups use-cases. Member changes are deltas on GroupMember rows (never a rewrite of the whole list), so
 // adding or removing one member of a 20 000-member group costs the same as for a group of two.
 import crypto from 'node:crypto';
-import { ScimError } from '../scim/errors.js';
 import { applyGroupPatch } from '../scim/patch/index.js';
 import { normalizeGroupInput } from '../scim/resources.js';
 import { jsonEqual } from '../scim/values.js';
 import { renderGroup } from '../scim/render.js';
 import { compareBy } from '../scim/projection.js';
 import type { DatabaseHandle } from '../store/database.js';
-import { isUniqueViolation } from '../store/sql.js';
+import { isUniqueViolation } from '../store/errors.js';
 import { withSqlTransaction, type SqlRunner } from '../store/sql-runner.js';
 import { recordScimRequest } from '../store/audit.repository.js';
 import {
@@ -23,7 +22,13 @@ import { listResources, type ListQuery, type ListResult } from './list-resources
 import type { ProvisioningGateway } from './provisioning-gateway.js';
 import { settleUpstream, type WriteContext } from './write-context.js';
 import { versionPrecondition } from './preconditions.js';
-import { notFound } from './users.service.js';
+import {
+  ConcurrentChange,
+  InvalidMember,
+  ResourceNotFound,
+  UniquenessConflict,
+  VersionMismatch,
+} from './errors.js';
 
 type Doc = Record<string, unknown>;
 
@@ -53,8 +58,12 @@ function recordInput(doc: Doc): GroupRecordInput {
   };
 }
 
-function conflict(displayName: string): ScimError {
-  return new ScimError(409, 'uniqueness', `A group with displayName "${displayName}" already exists.`);
+function conflict(displayName: string): UniquenessConflict {
+  return new UniquenessConflict('Group', displayName);
+}
+
+function notFound(resourceType: 'Group', id: string): ResourceNotFound {
+  return new ResourceNotFound(resourceType, id);
 }
 
 export class GroupsService {
@@ -178,10 +187,9 @@ export class GroupsService {
         return { group: updated, ...(await this.applyDelta(run, id, delta)) };
       });
       if (!stored) {
-        if (ifMatch !== undefined)
-          throw new ScimError(412, undefined, `Group ${id} was changed concurrently.`);
+        if (ifMatch !== undefined) throw new VersionMismatch(`Group ${id} was changed concurrently.`);
         if (attempt < MAX_WRITE_ATTEMPTS) continue;
-        throw new ScimError(409, undefined, `Group ${id} is being changed concurrently; retry the request.`);
+        throw new ConcurrentChange('Group', id);
       }
       await settleUpstream(this.provisioning, ctx, this.upstreamDeadlineMs, () =>
         this.revert(before, stored.added, stored.removed, ctx),
@@ -238,13 +246,9 @@ export class GroupsService {
     const groups = await this.repo.existingIds(unknown, run);
     if (groups.size > 0) {
       const ids = [...groups].slice(0, 5).join(', ');
-      throw new ScimError(
-        400,
-        'invalidValue',
-        `Member id(s) ${ids} are groups: nested groups are not supported.`,
-      );
+      throw new InvalidMember(`Member id(s) ${ids} are groups: nested groups are not supported.`);
     }
-    throw new ScimError(400, 'invalidValue', `Unknown member id(s): ${unknown.slice(0, 5).join(', ')}.`);
+    throw new InvalidMember(`Unknown member id(s): ${unknown.slice(0, 5).join(', ')}.`);
   }
 
   /** The change, its audit row and the provisioning work (with the member delta), in one transaction. */

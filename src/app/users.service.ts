@@ -2,14 +2,13 @@
 // audit row, provisioning work), then wait — bounded — for the upstream outcome. Framework-free: the HTTP layer
 // only translates requests and responses.
 import crypto from 'node:crypto';
-import { ScimError } from '../scim/errors.js';
 import { applyUserPatch } from '../scim/patch/index.js';
 import { normalizeUserInput, primaryEmail } from '../scim/resources.js';
 import { renderUser } from '../scim/render.js';
 import { compareBy } from '../scim/projection.js';
 import { jsonEqual } from '../scim/values.js';
 import type { DatabaseHandle } from '../store/database.js';
-import { isUniqueViolation } from '../store/sql.js';
+import { isUniqueViolation } from '../store/errors.js';
 import { withSqlTransaction, type SqlRunner } from '../store/sql-runner.js';
 import { recordScimRequest } from '../store/audit.repository.js';
 import { GroupsRepository } from '../store/groups.repository.js';
@@ -24,6 +23,7 @@ import { listResources, type ListQuery, type ListResult } from './list-resources
 import type { ProvisioningGateway } from './provisioning-gateway.js';
 import { settleUpstream, type WriteContext } from './write-context.js';
 import { versionPrecondition } from './preconditions.js';
+import { ConcurrentChange, ResourceNotFound, UniquenessConflict, VersionMismatch } from './errors.js';
 
 type Doc = Record<string, unknown>;
 
@@ -56,12 +56,12 @@ function recordInput(input: Doc): UserRecordInput {
   };
 }
 
-function conflict(userName: string): ScimError {
-  return new ScimError(409, 'uniqueness', `A user with userName "${userName}" already exists.`);
+function conflict(userName: string): UniquenessConflict {
+  return new UniquenessConflict('User', userName);
 }
 
-export function notFound(resourceType: string, id: string): ScimError {
-  return new ScimError(404, undefined, `${resourceType} ${id} not found.`);
+function notFound(resourceType: 'User', id: string): ResourceNotFound {
+  return new ResourceNotFound(resourceType, id);
 }
 
 export class UsersService {
@@ -202,10 +202,9 @@ export class UsersService {
       });
       if (!stored) {
         // The user changed between our read and our write: an If-Match on the version read no longer holds.
-        if (ifMatch !== undefined)
-          throw new ScimError(412, undefined, `User ${id} was changed concurrently.`);
+        if (ifMatch !== undefined) throw new VersionMismatch(`User ${id} was changed concurrently.`);
         if (attempt < MAX_WRITE_ATTEMPTS) continue;
-        throw new ScimError(409, undefined, `User ${id} is being changed concurrently; retry the request.`);
+        throw new ConcurrentChange('User', id);
       }
       await settleUpstream(this.provisioning, ctx, this.upstreamDeadlineMs, () => this.restore(before, ctx));
       return this.renderOne(stored, ctx.baseUrl);

@@ -1,7 +1,7 @@
 // The context every SCIM write carries, and how a write settles with the upstream targets (ADR 0003): the response
 // waits for the upstream work up to a deadline; a permanent rejection is undone here and answered as a SCIM error;
 // work still retrying at the deadline stays queued and visible, and the IdP gets its success answer.
-import { ScimError } from '../scim/errors.js';
+import { UpstreamRejected } from './errors.js';
 import type { ProvisioningGateway } from './provisioning-gateway.js';
 
 export interface WriteContext {
@@ -22,11 +22,5 @@ export async function settleUpstream(
   const outcome = await provisioning.awaitRequest(ctx.requestId, deadlineMs);
   if (outcome.state !== 'rejected') return;
   await undo();
-  const upstream = outcome.target === 'aac' ? 'Alteryx Analytics Cloud' : 'Alteryx Server';
-  const status = outcome.status === 409 ? 409 : 400;
-  throw new ScimError(
-    status,
-    status === 409 ? 'uniqueness' : 'invalidValue',
-    `${upstream} rejected the change${outcome.status ? ` (HTTP ${outcome.status})` : ''}: ${outcome.message}. Nothing was changed.`,
-  );
+  throw new UpstreamRejected(outcome.target, outcome.status, outcome.message);
 }

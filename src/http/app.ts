@@ -59,7 +59,7 @@ export function createApp(deps: AppDeps): express.Express {
   scim.use(jsonBody(deps.maxBodyBytes));
   scim.use(scimRouter({ users: deps.users, groups: deps.groups, ...limits }));
   scim.use((req: Request, _res: Response, next: NextFunction) => {
-    next(new ScimError(404, undefined, `No SCIM endpoint ${req.method} ${req.baseUrl}${req.path}.`));
+    next(new ScimError('noEndpoint', `No SCIM endpoint ${req.method} ${req.baseUrl}${req.path}.`));
   });
   scim.use(scimErrorHandler(deps.logger));
 

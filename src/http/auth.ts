@@ -35,7 +35,7 @@ export function bearerAuth(verifier: TokenVerifier): RequestHandler {
           const detail = req.get('authorization')
             ? 'The bearer token is not valid.'
             : 'Authentication required: send Authorization: Bearer <token>.';
-          return sendScimError(res, new ScimError(401, undefined, detail), {
+          return sendScimError(res, new ScimError('unauthorized', detail), {
             'WWW-Authenticate': 'Bearer realm="scim"',
           });
         }

@@ -17,15 +17,25 @@ function asScimError(error: unknown, maxBytes: number): ScimError {
   const err = (error ?? {}) as BodyParserError;
   switch (err.type) {
     case 'entity.parse.failed':
-      return new ScimError(400, 'invalidSyntax', 'The request body is not valid JSON.');
+      return new ScimError('invalidSyntax', 'The request body is not valid JSON.');
     case 'entity.too.large':
-      return new ScimError(413, undefined, `The request body is larger than the limit of ${maxBytes} bytes.`);
+      return new ScimError(
+        'payloadTooLarge',
+        `The request body is larger than the limit of ${maxBytes} bytes.`,
+      );
     case 'charset.unsupported':
-      return new ScimError(415, undefined, `Unsupported charset "${err.charset ?? ''}": send UTF-8 JSON.`);
+      return new ScimError(
+        'unsupportedMediaType',
+        `Unsupported charset "${err.charset ?? ''}": send UTF-8 JSON.`,
+      );
     case 'encoding.unsupported':
-      return new ScimError(415, undefined, 'Unsupported Content-Encoding.');
+      return new ScimError('unsupportedMediaType', 'Unsupported Content-Encoding.');
     default:
-      return new ScimError(err.status ?? 400, 'invalidSyntax', 'The request body could not be read.');
+      // body-parser marks a body it could not read with a 400 (aborted, size mismatch) or a 500 (stream trouble).
+      // The keyword goes only with 400 (RFC 7644 §3.12); anything else is ours, not the client's.
+      return (err.status ?? 400) === 400
+        ? new ScimError('invalidSyntax', 'The request body could not be read.')
+        : new ScimError('internal', 'The request body could not be read.');
   }
 }
 
@@ -42,8 +52,7 @@ export function jsonBody(maxBytes: number): RequestHandler {
     if (hasBody && req.headers['content-type'] && !JSON_TYPES.some((t) => typeIs(req, t))) {
       return next(
         new ScimError(
-          415,
-          undefined,
+          'unsupportedMediaType',
           `Unsupported media type "${req.headers['content-type']}": send application/scim+json.`,
         ),
       );

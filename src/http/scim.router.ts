@@ -96,8 +96,7 @@ export function scimRouter(deps: ScimRouterDeps): Router {
     if (!id.includes('\u0000')) return next();
     next(
       new ScimError(
-        404,
-        undefined,
+        'resource_not_found',
         `${/^\/groups/i.test(req.path) ? 'Group' : 'User'} ${JSON.stringify(id)} not found.`,
       ),
     );
@@ -209,19 +208,17 @@ export function scimRouter(deps: ScimRouterDeps): Router {
 
   // Not supported (advertised as such in /ServiceProviderConfig)
   router.all('/Bulk', () => {
-    throw new ScimError(501, undefined, 'Bulk operations are not supported (see /ServiceProviderConfig).');
+    throw new ScimError('notImplemented', 'Bulk operations are not supported (see /ServiceProviderConfig).');
   });
   router.all('/Me', () => {
     throw new ScimError(
-      501,
-      undefined,
+      'notImplemented',
       '/Me is not supported: the bridge authenticates IdP clients, not users.',
     );
   });
   router.post('/.search', () => {
     throw new ScimError(
-      501,
-      undefined,
+      'notImplemented',
       'Searching from the root is not supported; use /Users/.search or /Groups/.search.',
     );
   });
@@ -253,7 +250,7 @@ export function discoveryRouter(deps: Pick<ScimRouterDeps, 'maxResults' | 'maxPa
   router.get('/ResourceTypes/:id', (req, res) => {
     assertNoDiscoveryFilter(req.query);
     const found = resourceTypeById(req.ctx.baseUrl, req.params.id);
-    if (!found) throw new ScimError(404, undefined, `Resource type ${req.params.id} not found.`);
+    if (!found) throw new ScimError('resource_not_found', `Resource type ${req.params.id} not found.`);
     sendScim(res, 200, found);
   });
   router.get('/Schemas', (req, res) => {
@@ -264,7 +261,7 @@ export function discoveryRouter(deps: Pick<ScimRouterDeps, 'maxResults' | 'maxPa
   router.get('/Schemas/:id', (req, res) => {
     assertNoDiscoveryFilter(req.query);
     const found = schemaById(req.ctx.baseUrl, req.params.id);
-    if (!found) throw new ScimError(404, undefined, `Schema ${req.params.id} not found.`);
+    if (!found) throw new ScimError('resource_not_found', `Schema ${req.params.id} not found.`);
     sendScim(res, 200, found);
   });
   const discoveryPaths = [
@@ -289,8 +286,7 @@ function methodNotAllowed(router: Router, paths: string[], allow: string): void 
       if (req.method === 'OPTIONS') return next();
       res.setHeader('Allow', allow);
       throw new ScimError(
-        405,
-        undefined,
+        'methodNotAllowed',
         `${req.method} is not supported on ${req.baseUrl}${req.path}; use ${allow}.`,
       );
     });

@@ -145,5 +145,5 @@ export function assertNoDiscoveryFilter(query: unknown): void {
   if (typeof query !== 'object' || query === null) return;
   const key = Object.keys(query).find((k) => k.toLowerCase() === 'filter');
   if (key !== undefined)
-    throw new ScimError(403, undefined, 'Filtering is not supported on discovery endpoints');
+    throw new ScimError('forbidden', 'Filtering is not supported on discovery endpoints');
 }

@@ -145,13 +145,13 @@ describe('discovery documents (catalog §1)', () => {
 
 describe('errors (CE-2)', () => {
   it('toErrorBody: status as a string, scimType only when set', () => {
-    expect(toErrorBody(new ScimError(400, 'invalidFilter', 'bad'))).toEqual({
+    expect(toErrorBody(new ScimError('invalidFilter', 'bad'))).toEqual({
       schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'],
       status: '400',
       scimType: 'invalidFilter',
       detail: 'bad',
     });
-    expect(toErrorBody(new ScimError(404, undefined, 'Resource x not found'))).toEqual({
+    expect(toErrorBody(new ScimError('resource_not_found', 'Resource x not found'))).toEqual({
       schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'],
       status: '404',
       detail: 'Resource x not found',

@@ -20,24 +20,3 @@ export function list(values: readonly unknown[]): Sql {
 export function rows(values: ReadonlyArray<readonly unknown[]>): Sql {
   return Prisma.join(values.map((row) => sql`(${Prisma.join(row)})`));
 }
-
-interface DriverAdapterErrorMeta {
-  driverAdapterError?: { cause?: { kind?: string } };
-}
-
-/** better-sqlite3's codes for a violated UNIQUE index or primary key (the direct connection, ./sql-runner.ts). */
-const SQLITE_UNIQUE_CODES = new Set(['SQLITE_CONSTRAINT_UNIQUE', 'SQLITE_CONSTRAINT_PRIMARYKEY']);
-
-/**
- * A unique-constraint violation, whatever ran the statement: a Prisma model query (P2002), a Prisma raw one (P2010
- * carrying the driver adapter's `UniqueConstraintViolation`), or the direct SQLite connection (SqliteError).
- */
-export function isUniqueViolation(err: unknown): boolean {
-  if (err instanceof Error && err.name === 'SqliteError') {
-    return SQLITE_UNIQUE_CODES.has(String((err as Error & { code?: unknown }).code));
-  }
-  if (!(err instanceof Prisma.PrismaClientKnownRequestError)) return false;
-  if (err.code === 'P2002') return true;
-  const meta = err.meta as DriverAdapterErrorMeta | undefined;
-  return err.code === 'P2010' && meta?.driverAdapterError?.cause?.kind === 'UniqueConstraintViolation';
-}

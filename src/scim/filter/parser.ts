@@ -12,7 +12,7 @@
  * U+0000 is refused anywhere in the text: no stored value can hold it (src/scim/values.ts), and PostgreSQL fails on
  * it in a query (a 500 otherwise; catalog RE-14).
  */
-import { badRequest, ScimError, type ScimType } from '../errors.js';
+import { badRequest, ScimError, type BadRequestType } from '../errors.js';
 import {
   COMPARE_OPS,
   type AttrPath,
@@ -95,7 +95,7 @@ class Parser {
 
   constructor(
     private readonly text: string,
-    private readonly scimType: ScimType,
+    private readonly scimType: BadRequestType,
     private readonly what: string,
   ) {
     this.tokens = tokenize(text, (m) => this.fail(m));
