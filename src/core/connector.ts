@@ -60,8 +60,36 @@ export interface MemberChangeResult {
   failed: Array<{ upstreamUserId: string; reason: string }>;
 }
 
+/**
+ * What a connector declares about its upstream, so that the core decides by behaviour, never by a vendor's name
+ * (docs/reference/bridge-interface.md, "What a SCIM operation does upstream"). The connector contract suite
+ * (test/connectors/connector.contract.ts) checks that each connector behaves as it declares.
+ */
+export interface ConnectorTraits {
+  /** the product's name for people, e.g. in the error an IdP is answered when the upstream refused a change */
+  readonly label: string;
+  /** false: the upstream only hears about active users; an inactive SCIM user is provisioned once activated (AAC) */
+  readonly provisionsInactiveUsers: boolean;
+  /** name and email changes: pushed (Server), or not accepted from an admin and reported `not-propagated` (AAC) */
+  readonly nameChanges: 'propagated' | 'not-propagated';
+  /**
+   * what a user adopted by email is diffed against: `scim-state` = the SCIM state, as after a create (the upstream
+   * keeps its own names and the connector aligns `active` on adoption: AAC); `unknown` = nothing, so everything is
+   * pushed (Server)
+   */
+  readonly linkedUserBaseline: 'scim-state' | 'unknown';
+  /** deactivation empties the user's upstream groups, so reactivation restores SCIM's memberships (Server) */
+  readonly deactivationDropsMemberships: boolean;
+  /**
+   * what a SCIM DELETE leaves upstream: the account outside the workspace (AAC), a deactivated account, or no
+   * account (Server's SERVER_DELETE_MODE)
+   */
+  readonly deprovisioning: 'remove-from-workspace' | 'deactivate' | 'delete';
+}
+
 export interface Connector {
   readonly target: TargetName;
+  readonly traits: ConnectorTraits;
   /**
    * Idempotent: look the user up by email first and adopt it ("linked"); create or invite only when absent.
    * Server creates the user with `isActive = user.active`. AAC is only asked for active users.

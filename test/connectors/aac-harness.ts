@@ -59,8 +59,6 @@ export function aacHarness(
         .map((g) => g.id),
     groupName: (id) => control.state().groups.find((g) => g.id === id)?.name,
     groupMembers: (id) => (control.state().groups.find((g) => g.id === id)?.users ?? []).map(String),
-    nameChangeOutcome: 'not-propagated',
-    statusAfterRemove: 'absent',
     close: () => connector.close(),
   };
 }

@@ -1,6 +1,6 @@
 // The contract suite against the AAC simulator, under the default settings and under the other side of every
 // Part D uncertainty that changes what the connector sees (CONTRACTS.md Part D #7-#16).
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulators, type AacSettings, type RunningSimulators } from '../../src/simulators/index.js';
 import { aacHarness } from './aac-harness.js';
 import { connectorContract } from './connector.contract.js';
@@ -43,3 +43,18 @@ connectorContract(
     return Promise.resolve(aacHarness(sims, { workspaceId: sims.aac.workspaceId }));
   },
 );
+
+describe('AAC traits', () => {
+  it('declare the AAC column of BRIDGE-INTERFACE.md', async () => {
+    const sut = aacHarness(sims);
+    expect(sut.connector.traits).toEqual({
+      label: 'Alteryx Analytics Cloud',
+      provisionsInactiveUsers: false,
+      nameChanges: 'not-propagated',
+      linkedUserBaseline: 'scim-state',
+      deactivationDropsMemberships: false,
+      deprovisioning: 'remove-from-workspace',
+    });
+    await sut.close();
+  });
+});

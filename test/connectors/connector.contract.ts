@@ -1,6 +1,7 @@
-// The one behaviour suite every Connector must pass (STYLE.md: contract suites). Each connector runs it against
-// its upstream simulator; the harness reads the simulator's state so the assertions check what really happened
-// upstream, not what the connector says.
+// The one behaviour suite every Connector must pass (STYLE.md: contract suites): the AAC and Server connectors
+// against their simulators, and the provisioning tests' in-memory fake. The harness reads the upstream's state so the
+// assertions check what really happened upstream, not what the connector says; where the products differ, the
+// connector's declared traits (src/core/connector.ts) say what to expect, so the suite also proves the declaration.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { CallContext, Connector, UpstreamCall, UserSnapshot } from '../../src/core/connector.js';
 
@@ -15,10 +16,6 @@ export interface ConnectorUnderTest {
   groupsNamed(name: string): string[];
   groupName(groupId: string): string | undefined;
   groupMembers(groupId: string): string[];
-  /** what updateUser answers for a name change: Server pushes it, AAC cannot (A.6.3) */
-  nameChangeOutcome: 'updated' | 'not-propagated';
-  /** what removeUser leaves behind */
-  statusAfterRemove: UpstreamUserStatus;
   close(): Promise<void>;
 }
 
@@ -82,7 +79,10 @@ export function connectorContract(label: string, make: () => Promise<ConnectorUn
       expect(await sut.connector.updateUser(upstreamId, user, ctx)).toMatchObject({ outcome: 'unchanged' });
       const renamed = { ...user, givenName: 'Grace', familyName: 'Hopper', displayName: 'Grace Hopper' };
       const result = await sut.connector.updateUser(upstreamId, renamed, ctx);
-      expect(result.outcome).toBe(sut.nameChangeOutcome);
+      // Server pushes a name change, AAC cannot take one from an admin (A.6.3).
+      expect(result.outcome).toBe(
+        sut.connector.traits.nameChanges === 'propagated' ? 'updated' : 'not-propagated',
+      );
       if (result.outcome === 'not-propagated') expect(result.reason).toBeTruthy();
     });
 
@@ -98,6 +98,16 @@ export function connectorContract(label: string, make: () => Promise<ConnectorUn
       expect(sut.userStatus(upstreamId)).toBe('active');
     });
 
+    it("deactivation empties the user's groups exactly when the connector declares so", async () => {
+      const { upstreamId: groupId } = await sut.connector.ensureGroup(`Deactivation ${++counter}`, ctx);
+      const { upstreamId } = await sut.connector.ensureUser(aUser(), ctx);
+      await sut.connector.addMembers(groupId, [upstreamId], ctx);
+      const { removedGroupIds } = await sut.connector.deactivateUser(upstreamId, ctx);
+      const drops = sut.connector.traits.deactivationDropsMemberships;
+      expect(removedGroupIds).toEqual(drops ? [groupId] : []);
+      expect(sut.groupMembers(groupId)).toEqual(drops ? [] : [upstreamId]);
+    });
+
     it('ensureUser of an existing inactive user links it and makes it active again', async () => {
       const user = aUser();
       const { upstreamId } = await sut.connector.ensureUser(user, ctx);
@@ -110,7 +120,8 @@ export function connectorContract(label: string, make: () => Promise<ConnectorUn
       const { upstreamId } = await sut.connector.ensureUser(aUser(), ctx);
       await sut.connector.removeUser(upstreamId, ctx);
       await expect(sut.connector.removeUser(upstreamId, ctx)).resolves.toBeDefined();
-      expect(sut.userStatus(upstreamId)).toBe(sut.statusAfterRemove);
+      const left = sut.connector.traits.deprovisioning === 'deactivate' ? 'inactive' : 'absent';
+      expect(sut.userStatus(upstreamId)).toBe(left);
     });
 
     it('groups: ensure (idempotent, adopts by name), rename, members, delete (idempotent)', async () => {

@@ -1,6 +1,6 @@
 // The contract suite against the Server simulator, under the default settings and under the other side of the
 // Part D uncertainties that change what the connector sees (CONTRACTS.md Part D #22-#28).
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulators, type RunningSimulators, type ServerSettings } from '../../src/simulators/index.js';
 import { connectorContract } from './connector.contract.js';
 import { serverHarness } from './server-harness.js';
@@ -40,3 +40,20 @@ connectorContract(
     return Promise.resolve(serverHarness(sims));
   },
 );
+
+describe('Server traits', () => {
+  it('declare the Server column of BRIDGE-INTERFACE.md, deprovisioning as SERVER_DELETE_MODE says', async () => {
+    for (const deleteMode of ['deactivate', 'delete'] as const) {
+      const sut = serverHarness(sims, { deleteMode });
+      expect(sut.connector.traits).toEqual({
+        label: 'Alteryx Server',
+        provisionsInactiveUsers: true,
+        nameChanges: 'propagated',
+        linkedUserBaseline: 'unknown',
+        deactivationDropsMemberships: true,
+        deprovisioning: deleteMode,
+      });
+      await sut.close();
+    }
+  });
+});

@@ -33,7 +33,6 @@ export function serverHarness(
 ): ConnectorUnderTest {
   const control = sims.server.control;
   const connector = serverConnector(sims, overrides);
-  const deleteMode = overrides.deleteMode ?? 'deactivate';
   return {
     connector,
     usersWithEmail: (email) =>
@@ -50,8 +49,6 @@ export function serverHarness(
         .map((g) => g.id),
     groupName: (id) => control.state().groups.find((g) => g.id === id)?.name,
     groupMembers: (id) => control.state().groups.find((g) => g.id === id)?.memberIds ?? [],
-    nameChangeOutcome: 'updated',
-    statusAfterRemove: deleteMode === 'delete' ? 'absent' : 'inactive',
     close: () => connector.close(),
   };
 }

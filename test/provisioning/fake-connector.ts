@@ -1,8 +1,11 @@
 // An in-memory Connector for the provisioning tests: keeps users, groups and memberships like an upstream would,
-// records every call, and can be told to fail (transiently N times, reject, not-found, auth) or hang.
+// records every call, and can be told to fail (transiently N times, reject, not-found, auth) or hang. It behaves as
+// its traits declare (AAC-like or Server-like) and passes the same contract suite as the real connectors
+// (test/connectors/connector.fake.test.ts).
 import type {
   CallContext,
   Connector,
+  ConnectorTraits,
   EnsureUserResult,
   MemberChangeResult,
   RemoveUserResult,
@@ -30,16 +33,33 @@ interface Fault {
   message?: string | undefined;
 }
 
+/** As AacConnector declares (src/connectors/aac/connector.ts), except that the fake deletes on removeUser. */
+export const AAC_LIKE: ConnectorTraits = {
+  label: 'AAC-like fake',
+  provisionsInactiveUsers: false,
+  nameChanges: 'not-propagated',
+  linkedUserBaseline: 'scim-state',
+  deactivationDropsMemberships: false,
+  deprovisioning: 'delete',
+};
+
+/** As ServerConnector declares (src/connectors/server/connector.ts) with SERVER_DELETE_MODE=delete. */
+export const SERVER_LIKE: ConnectorTraits = {
+  label: 'Server-like fake',
+  provisionsInactiveUsers: true,
+  nameChanges: 'propagated',
+  linkedUserBaseline: 'unknown',
+  deactivationDropsMemberships: true,
+  deprovisioning: 'delete',
+};
+
 export class FakeConnector implements Connector {
   readonly calls: Array<{ method: Method; args: unknown[]; requestId: string }> = [];
   readonly users = new Map<string, FakeUser>();
   readonly groups = new Map<string, { id: string; name: string; members: Set<string> }>();
   /** upstream user ids addMembers refuses, with the reason (Server failedUserReasons) */
   readonly refuseMembers = new Map<string, string>();
-  /** AAC-like: updateUser answers not-propagated */
-  namesImmutable = false;
-  /** Server-like: deactivation empties the user's groups */
-  deactivationEmptiesGroups = false;
+  readonly traits: ConnectorTraits;
   /** upstream call duration, to exercise concurrency */
   delayMs = 0;
   private readonly faults = new Map<Method, Fault>();
@@ -48,7 +68,12 @@ export class FakeConnector implements Connector {
   concurrent = 0;
   maxConcurrent = 0;
 
-  constructor(readonly target: TargetName) {}
+  constructor(
+    readonly target: TargetName,
+    traits: Partial<ConnectorTraits> = {},
+  ) {
+    this.traits = { ...(target === 'aac' ? AAC_LIKE : SERVER_LIKE), ...traits };
+  }
 
   fail(method: Method, fault: Fault): void {
     this.faults.set(method, fault);
@@ -120,8 +145,11 @@ export class FakeConnector implements Connector {
 
   async ensureUser(user: UserSnapshot, ctx: CallContext): Promise<EnsureUserResult> {
     await this.enter('ensureUser', [user], ctx);
-    const existing = [...this.users.values()].find((u) => u.email.toLowerCase() === user.email.toLowerCase());
-    if (existing) return { upstreamId: existing.id, outcome: 'linked' };
+    const existing = this.userByEmail(user.email);
+    if (existing) {
+      if (user.active) existing.active = true;
+      return { upstreamId: existing.id, outcome: 'linked' };
+    }
     const id = `${this.target}-u${this.nextId++}`;
     this.users.set(id, {
       id,
@@ -141,7 +169,7 @@ export class FakeConnector implements Connector {
       current.givenName === user.givenName &&
       current.familyName === user.familyName;
     if (same) return { outcome: 'unchanged' };
-    if (this.namesImmutable)
+    if (this.traits.nameChanges === 'not-propagated')
       return { outcome: 'not-propagated', reason: 'AAC admins cannot change names or emails' };
     Object.assign(current, { email: user.email, givenName: user.givenName, familyName: user.familyName });
     return { outcome: 'updated' };
@@ -151,7 +179,7 @@ export class FakeConnector implements Connector {
     await this.enter('deactivateUser', [upstreamId], ctx);
     this.user(upstreamId).active = false;
     const removedGroupIds: string[] = [];
-    if (this.deactivationEmptiesGroups) {
+    if (this.traits.deactivationDropsMemberships) {
       for (const group of this.groups.values()) {
         if (group.members.delete(upstreamId)) removedGroupIds.push(group.id);
       }
@@ -166,7 +194,7 @@ export class FakeConnector implements Connector {
 
   async removeUser(upstreamId: string, ctx: CallContext): Promise<RemoveUserResult> {
     await this.enter('removeUser', [upstreamId], ctx);
-    this.user(upstreamId);
+    // Already removed is removed (the contract: a second call is not an error).
     this.users.delete(upstreamId);
     const removedGroupIds: string[] = [];
     for (const group of this.groups.values())
@@ -202,7 +230,7 @@ export class FakeConnector implements Connector {
     const group = this.group(groupUpstreamId);
     const failed: MemberChangeResult['failed'] = [];
     for (const id of userUpstreamIds) {
-      const reason = this.refuseMembers.get(id);
+      const reason = this.refuseMembers.get(id) ?? (this.users.has(id) ? undefined : `no user ${id}`);
       if (reason) failed.push({ upstreamUserId: id, reason });
       else group.members.add(id);
     }

@@ -35,11 +35,7 @@ export function recordingLogger(): LoggerLike & { lines: LogLine[] } {
 }
 
 export function fakeTargets(): { aac: FakeConnector; server: FakeConnector } {
-  const aac = new FakeConnector('aac');
-  aac.namesImmutable = true;
-  const server = new FakeConnector('server');
-  server.deactivationEmptiesGroups = true;
-  return { aac, server };
+  return { aac: new FakeConnector('aac'), server: new FakeConnector('server') };
 }
 
 export function startProvisioning(

@@ -4,6 +4,7 @@
 import type {
   CallContext,
   Connector,
+  ConnectorTraits,
   EnsureUserResult,
   MemberChangeResult,
   RemoveUserResult,
@@ -48,8 +49,21 @@ const MEMBER_IDS_PER_CALL = 50;
 /** Parallel look-ups after a batch invite; the HttpClient's rate limit and concurrency cap apply underneath. */
 const LOOKUP_CONCURRENCY = 32;
 
+/** BRIDGE-INTERFACE.md, AAC column (docs/reference/bridge-interface.md). */
+export const AAC_TRAITS: ConnectorTraits = {
+  label: 'Alteryx Analytics Cloud',
+  provisionsInactiveUsers: false,
+  // A.6.3: admins cannot change a person's name or email.
+  nameChanges: 'not-propagated',
+  linkedUserBaseline: 'scim-state',
+  // A.6.5: a suspension keeps the person's group memberships.
+  deactivationDropsMemberships: false,
+  deprovisioning: 'remove-from-workspace',
+};
+
 export class AacConnector implements Connector {
   readonly target = 'aac' as const;
+  readonly traits = AAC_TRAITS;
   private readonly api: AacApi;
   private readonly logger: LoggerLike;
   private readonly perEmail = new KeyedMutex();

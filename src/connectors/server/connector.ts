@@ -2,6 +2,7 @@
 import type {
   CallContext,
   Connector,
+  ConnectorTraits,
   EnsureUserResult,
   MemberChangeResult,
   RemoveUserResult,
@@ -36,12 +37,23 @@ const REMOVE_CONCURRENCY = 4;
 
 export class ServerConnector implements Connector {
   readonly target = 'server' as const;
+  /** BRIDGE-INTERFACE.md, Server column (docs/reference/bridge-interface.md). */
+  readonly traits: ConnectorTraits;
   private readonly api: ServerApi;
   private readonly perEmail = new KeyedMutex();
   private readonly perGroupName = new KeyedMutex();
 
   constructor(private readonly parts: ServerConnectorParts) {
     this.api = parts.api;
+    this.traits = {
+      label: 'Alteryx Server',
+      provisionsInactiveUsers: true,
+      nameChanges: 'propagated',
+      linkedUserBaseline: 'unknown',
+      // B.5: deactivation removes the user from every usergroup.
+      deactivationDropsMemberships: true,
+      deprovisioning: parts.deleteMode,
+    };
   }
 
   /**

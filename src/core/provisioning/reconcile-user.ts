@@ -2,7 +2,7 @@
 // does upstream"). Idempotent by construction: the diff base is the mapping's `lastPushed`, so running it twice,
 // or once for three coalesced changes, does the right thing. Mutates `mapping`; the runner persists it even when
 // a step throws, so partial progress (an upstream id obtained) is never lost.
-import type { TargetName } from '../connector.js';
+import type { ConnectorTraits } from '../connector.js';
 import type { DesiredUser, Mapping, MemberSyncUpdate, UserPushed } from './model.js';
 import { errorMessage, isNotFound, isRejected, type ReconcileContext } from './reconcile-context.js';
 
@@ -11,25 +11,23 @@ export interface UserReconcileResult {
   dropMemberSyncs: boolean;
 }
 
-/** AAC is only asked for active users (BRIDGE-INTERFACE.md: "POST /Users with active false → nothing upstream"). */
-function invitesOnlyActiveUsers(target: TargetName): boolean {
-  return target === 'aac';
-}
-
-/** Server's deactivation empties the user's usergroups: on reactivation SCIM's memberships are restored. */
-function deactivationDropsMemberships(target: TargetName, mapping: Mapping): boolean {
-  return target === 'server' || (mapping.extra.removedGroupIds?.length ?? 0) > 0;
+/**
+ * Reactivation restores SCIM's memberships where deactivation emptied the user's groups: by the connector's
+ * declaration (Server), or because this deactivation reported groups it emptied.
+ */
+function deactivationDropsMemberships(traits: ConnectorTraits, mapping: Mapping): boolean {
+  return traits.deactivationDropsMemberships || (mapping.extra.removedGroupIds?.length ?? 0) > 0;
 }
 
 /**
- * What a linked (pre-existing) upstream user is diffed against. On Server its names and active flag are unknown:
- * diff against nothing, so they are pushed. AAC never takes names from an admin (A.6.3) and its connector aligns
- * `active` when it adopts a person; so, as after an invite, the SCIM state is the baseline and only later changes
- * are reported as not propagated. (Otherwise a user invited just before a crash, and found again after it, would be
- * `not_propagated` where every other invitee is `synced`.)
+ * What a linked (pre-existing) upstream user is diffed against. Where its names and active flag are unknown (Server),
+ * diff against nothing, so they are pushed. Where the upstream never takes names from an admin and the connector
+ * aligns `active` when it adopts a person (AAC, A.6.3), the SCIM state is the baseline, as after an invite, and only
+ * later changes are reported as not propagated. (Otherwise a user invited just before a crash, and found again after
+ * it, would be `not_propagated` where every other invitee is `synced`.)
  */
-function baselineAfterLink(target: TargetName, user: DesiredUser): UserPushed | null {
-  return target === 'aac' ? pushedOf(user) : null;
+function baselineAfterLink(traits: ConnectorTraits, user: DesiredUser): UserPushed | null {
+  return traits.linkedUserBaseline === 'scim-state' ? pushedOf(user) : null;
 }
 
 const NAME_FIELDS = ['email', 'givenName', 'familyName', 'displayName'] as const;
@@ -131,11 +129,12 @@ async function converge(
   scimId: string,
 ): Promise<void> {
   const { connector, call } = ctx;
-  const target = connector.target;
+  const { traits } = connector;
   let justProvisioned = false;
 
   if (!mapping.upstreamId) {
-    if (invitesOnlyActiveUsers(target) && !user.active) {
+    // BRIDGE-INTERFACE.md: "POST /Users with active false → nothing upstream" on AAC.
+    if (!traits.provisionsInactiveUsers && !user.active) {
       const reason = 'inactive user: not invited until activated';
       if (mapping.state !== 'not_propagated' || mapping.reason !== reason) {
         ctx.record({ action: 'ensureUser', outcome: 'not_propagated', reason, email: user.email });
@@ -164,7 +163,7 @@ async function converge(
       upstreamId: ensured.upstreamId,
       email: user.email,
     });
-    mapping.lastPushed = ensured.outcome === 'linked' ? baselineAfterLink(target, user) : pushedOf(user);
+    mapping.lastPushed = ensured.outcome === 'linked' ? baselineAfterLink(traits, user) : pushedOf(user);
   }
   const upstreamId = mapping.upstreamId;
   const last = asUserPushed(mapping.lastPushed);
@@ -174,7 +173,7 @@ async function converge(
     const updated = await connector.updateUser(upstreamId, user, call);
     if (updated.outcome === 'not-propagated') {
       // AAC admins cannot change a person's name or email: keep the SCIM value, say so (BRIDGE-INTERFACE.md).
-      const reason = updated.reason ?? `${target} does not accept changes of ${fields.join(', ')}`;
+      const reason = updated.reason ?? `${traits.label} does not accept changes of ${fields.join(', ')}`;
       mapping.extra.notPropagated = reason;
       ctx.record({ action: 'updateUser', outcome: 'not_propagated', fields, reason, email: user.email });
     } else {
@@ -199,7 +198,7 @@ async function converge(
     } else {
       await connector.reactivateUser(upstreamId, user, call);
       ctx.record({ action: 'reactivateUser', outcome: 'reactivated', email: user.email });
-      if (deactivationDropsMemberships(target, mapping)) await restoreMemberships(ctx, scimId, upstreamId);
+      if (deactivationDropsMemberships(traits, mapping)) await restoreMemberships(ctx, scimId, upstreamId);
       delete mapping.extra.removedGroupIds;
     }
   } else if (justProvisioned && user.active) {
