@@ -7,7 +7,8 @@ import { PrismaBetterSQLite3 } from '@prisma/adapter-better-sqlite3';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaClient as SqliteClient, Prisma } from './generated/sqlite/client.js';
 import { PrismaClient as PostgresClient } from './generated/postgresql/client.js';
-import { SqliteConnection } from './sql-runner.js';
+import { Mutex } from '../shared/mutex.js';
+import { SqliteConnection } from './sqlite-connection.js';
 
 export type Db = SqliteClient;
 /** The client handed to the callback of an interactive `$transaction`. */
@@ -30,8 +31,13 @@ export interface DatabaseHandle {
   db: Db;
   provider: Provider;
   url: string;
-  /** SQLite only: the direct connections of the hot write path (./sql-runner.ts, ADR 0006); null on PostgreSQL */
+  /** SQLite only: the direct connections of the hot write path (./sqlite-connection.ts, ADR 0006); null on PostgreSQL */
   direct: SqliteConnection | null;
+  /**
+   * Runs `task` alone among this handle's writers on SQLite (the write queue: Prisma transactions and the direct
+   * connection's transactions share it, ./transaction.ts); on PostgreSQL at once, concurrently.
+   */
+  exclusive<T>(task: () => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
 
@@ -45,11 +51,13 @@ export function openDatabase(databaseUrl: string, options: { poolSize?: number }
     const adapter = new PrismaBetterSQLite3({ url: `file:${file}` });
     const db = new SqliteClient({ adapter });
     const direct = new SqliteConnection(file);
+    const writeQueue = new Mutex();
     return {
       db,
       provider,
       url: databaseUrl,
       direct,
+      exclusive: (task) => writeQueue.run(task),
       close: async () => {
         direct.close();
         await db.$disconnect();
@@ -58,5 +66,12 @@ export function openDatabase(databaseUrl: string, options: { poolSize?: number }
   }
   const adapter = new PrismaPg({ connectionString: databaseUrl, max: options.poolSize ?? 10 });
   const db = new PostgresClient({ adapter }) as unknown as Db;
-  return { db, provider, url: databaseUrl, direct: null, close: () => db.$disconnect() };
+  return {
+    db,
+    provider,
+    url: databaseUrl,
+    direct: null,
+    exclusive: (task) => task(),
+    close: () => db.$disconnect(),
+  };
 }

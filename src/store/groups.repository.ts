@@ -4,7 +4,8 @@ import type { DatabaseHandle } from './database.js';
 import { toPrismaWhere, type IndexPredicate } from './index-predicate.js';
 import { inChunks } from './provisioning/read.js';
 import { list, rows, sql } from './sql.js';
-import { asDate, asNumber, prismaRunner, type SqlRunner } from './sql-runner.js';
+import { column, selectRows } from './rows.js';
+import { prismaRunner, type SqlRunner } from './sql-runner.js';
 
 export interface GroupRecordInput {
   displayName: string;
@@ -66,26 +67,18 @@ function columns(input: GroupRecordInput) {
   };
 }
 
-interface RawGroupRow {
-  id: string;
-  displayName: string;
-  externalId: string | null;
-  data: string;
-  version: unknown;
-  createdAt: unknown;
-  updatedAt: unknown;
-}
-
 const GROUP_COLUMNS = sql`id, "displayName", "externalId", data, version, "createdAt", "updatedAt"`;
-
-function fromRaw(row: RawGroupRow): StoredGroup {
-  return toStoredGroup({
-    ...row,
-    version: asNumber(row.version),
-    createdAt: asDate(row.createdAt),
-    updatedAt: asDate(row.updatedAt),
-  });
-}
+const GROUP_ROW = {
+  id: column.text,
+  displayName: column.text,
+  externalId: column.nullableText,
+  data: column.text,
+  version: column.int,
+  createdAt: column.date,
+  updatedAt: column.date,
+};
+const ID_ROW = { id: column.text };
+const MEMBER_ROW = { userId: column.text, display: column.nullableText };
 
 /**
  * Writes (and the reads inside a write) run as raw statements on the caller's SqlRunner, like the user writes
@@ -105,16 +98,20 @@ export class GroupsRepository {
   }
 
   async get(id: string, run?: SqlRunner): Promise<StoredGroup | null> {
-    const [row] = await this.reader(run).query<RawGroupRow>(
+    const [row] = await selectRows(
+      this.reader(run),
+      GROUP_ROW,
       sql`SELECT ${GROUP_COLUMNS} FROM "ScimGroup" WHERE id = ${id}`,
     );
-    return row ? fromRaw(row) : null;
+    return row ? toStoredGroup(row) : null;
   }
 
   async existingIds(ids: string[], run?: SqlRunner): Promise<Set<string>> {
     const found = new Set<string>();
     for (const part of inChunks([...new Set(ids)])) {
-      const rows = await this.reader(run).query<{ id: string }>(
+      const rows = await selectRows(
+        this.reader(run),
+        ID_ROW,
         sql`SELECT id FROM "ScimGroup" WHERE id IN (${list(part)})`,
       );
       for (const row of rows) found.add(row.id);
@@ -169,11 +166,15 @@ export class GroupsRepository {
     input: GroupRecordInput,
   ): Promise<StoredGroup | null> {
     const c = columns(input);
-    const [row] = await run.query<RawGroupRow>(sql`UPDATE "ScimGroup" SET "displayName" = ${c.displayName},
+    const [row] = await selectRows(
+      run,
+      GROUP_ROW,
+      sql`UPDATE "ScimGroup" SET "displayName" = ${c.displayName},
         "displayNameLower" = ${c.displayNameLower}, "externalId" = ${c.externalId}, data = ${c.data},
         version = version + 1, "updatedAt" = ${new Date()}
-      WHERE id = ${id} AND version = ${expectedVersion} RETURNING ${GROUP_COLUMNS}`);
-    return row ? fromRaw(row) : null;
+      WHERE id = ${id} AND version = ${expectedVersion} RETURNING ${GROUP_COLUMNS}`,
+    );
+    return row ? toStoredGroup(row) : null;
   }
 
   /**
@@ -181,9 +182,13 @@ export class GroupsRepository {
    * check, so concurrent member changes (each a row insert/delete) never conflict with one another.
    */
   async touch(run: SqlRunner, id: string): Promise<StoredGroup | null> {
-    const [row] = await run.query<RawGroupRow>(sql`UPDATE "ScimGroup" SET version = version + 1,
-      "updatedAt" = ${new Date()} WHERE id = ${id} RETURNING ${GROUP_COLUMNS}`);
-    return row ? fromRaw(row) : null;
+    const [row] = await selectRows(
+      run,
+      GROUP_ROW,
+      sql`UPDATE "ScimGroup" SET version = version + 1,
+      "updatedAt" = ${new Date()} WHERE id = ${id} RETURNING ${GROUP_COLUMNS}`,
+    );
+    return row ? toStoredGroup(row) : null;
   }
 
   /** Memberships go with the group (GroupMember's foreign key cascades). */
@@ -196,8 +201,12 @@ export class GroupsRepository {
     groupId: string,
     userIds: string[],
   ): Promise<Map<string, string | null>> {
-    const rows = await run.query<{ userId: string; display: string | null }>(sql`SELECT "userId", display
-      FROM "GroupMember" WHERE "groupId" = ${groupId} AND "userId" IN (${list(userIds)})`);
+    const rows = await selectRows(
+      run,
+      MEMBER_ROW,
+      sql`SELECT "userId", display
+      FROM "GroupMember" WHERE "groupId" = ${groupId} AND "userId" IN (${list(userIds)})`,
+    );
     return new Map(rows.map((r) => [r.userId, r.display]));
   }
 
@@ -263,7 +272,9 @@ export class GroupsRepository {
     userIds: string[],
     displays: Record<string, string> = {},
   ): Promise<{ added: string[]; removed: string[] }> {
-    const current = await run.query<{ userId: string }>(
+    const current = await selectRows(
+      run,
+      { userId: column.text },
       sql`SELECT "userId" FROM "GroupMember" WHERE "groupId" = ${groupId}`,
     );
     const wanted = new Set(userIds);

@@ -4,11 +4,21 @@
 // 0.01 ms). Portable SQL only: double-quoted identifiers, bound parameters, ON CONFLICT, RETURNING, row values, `||`.
 // Dates are always passed from JS, never left to a column DEFAULT: Prisma writes SQLite DATETIMEs as ISO text
 // (`…T…+00:00`) while CURRENT_TIMESTAMP writes `YYYY-MM-DD HH:MM:SS`, and the two formats do not compare as text.
-import { Prisma } from './database.js';
+import { Prisma } from './generated/sqlite/client.js';
 
 export type Sql = Prisma.Sql;
 export const sql = Prisma.sql;
 export const empty = Prisma.empty;
+
+/** A row as a driver returns it: column values in the driver's own types (see ./rows.ts for the typed reading). */
+export type Row = Record<string, unknown>;
+
+/** Runs statements: a Prisma client or transaction (PostgreSQL), or the direct SQLite connection (ADR 0006). */
+export interface SqlRunner {
+  query(statement: Sql): Promise<Row[]>;
+  /** the number of rows changed */
+  execute(statement: Sql): Promise<number>;
+}
 
 /** `a, b, c` as bound parameters (for `IN (…)`); the list must not be empty. */
 export function list(values: readonly unknown[]): Sql {

@@ -5,8 +5,15 @@
 // the Prisma path. Decision and numbers: docs/decisions/0005-hot-read-path.md.
 import type { DatabaseHandle } from './database.js';
 import { sql } from './sql.js';
+import { column, selectRows } from './rows.js';
 import type { SqlRunner } from './sql-runner.js';
-import { toStoredUser, UsersRepository, type GroupRef, type StoredUser } from './users.repository.js';
+import {
+  toStoredUser,
+  USER_ROW,
+  UsersRepository,
+  type GroupRef,
+  type StoredUser,
+} from './users.repository.js';
 
 export interface UserWithGroups {
   stored: StoredUser;
@@ -23,14 +30,7 @@ export interface UserReads {
   close(): void;
 }
 
-interface Row {
-  id: string;
-  data: string;
-  version: number;
-  createdAt: string;
-  updatedAt: string;
-  groups: string;
-}
+const ROW = { ...USER_ROW, groups: column.text };
 
 const SELECT = sql`SELECT u.id, u.data, u.version, u.createdAt, u.updatedAt,
   (SELECT json_group_array(json_object('value', g.id, 'display', g.displayName))
@@ -42,19 +42,15 @@ const ORDER = sql`ORDER BY u.createdAt, u.id`;
 class SqliteUserReads implements UserReads {
   constructor(private readonly reader: SqlRunner) {}
 
-  private static toResult(row: Row): UserWithGroups {
-    return {
-      stored: toStoredUser({
-        ...row,
-        createdAt: new Date(row.createdAt),
-        updatedAt: new Date(row.updatedAt),
-      }),
-      groups: JSON.parse(row.groups) as GroupRef[],
-    };
+  private static toResult({
+    groups,
+    ...row
+  }: { groups: string } & Parameters<typeof toStoredUser>[0]): UserWithGroups {
+    return { stored: toStoredUser(row), groups: JSON.parse(groups) as GroupRef[] };
   }
 
   async get(id: string): Promise<UserWithGroups | null> {
-    const [row] = await this.reader.query<Row>(sql`${SELECT} WHERE u.id = ${id}`);
+    const [row] = await selectRows(this.reader, ROW, sql`${SELECT} WHERE u.id = ${id}`);
     return row ? SqliteUserReads.toResult(row) : null;
   }
 
@@ -65,7 +61,7 @@ class SqliteUserReads implements UserReads {
         : column === 'userNameLower'
           ? sql`u.userNameLower = ${value}`
           : sql`u.externalId = ${value}`;
-    const rows = await this.reader.query<Row>(sql`${SELECT} WHERE ${where} ${ORDER}`);
+    const rows = await selectRows(this.reader, ROW, sql`${SELECT} WHERE ${where} ${ORDER}`);
     return rows.map((r) => SqliteUserReads.toResult(r));
   }
 

@@ -4,7 +4,8 @@ import type { DatabaseHandle } from './database.js';
 import { toPrismaWhere, type IndexPredicate } from './index-predicate.js';
 import { inChunks } from './provisioning/read.js';
 import { list, sql } from './sql.js';
-import { asDate, asNumber, type SqlRunner } from './sql-runner.js';
+import { column, selectRows } from './rows.js';
+import type { SqlRunner } from './sql-runner.js';
 
 /** What the SCIM layer stores for a user (derived columns computed by the caller from the resource). */
 export interface UserRecordInput {
@@ -45,6 +46,14 @@ interface UserRow {
 }
 
 const ROW_SELECT = { id: true, data: true, version: true, createdAt: true, updatedAt: true } as const;
+/** The same columns read from raw SQL (./rows.ts). */
+export const USER_ROW = {
+  id: column.text,
+  data: column.text,
+  version: column.int,
+  createdAt: column.date,
+  updatedAt: column.date,
+};
 
 export function toStoredUser(row: UserRow): StoredUser {
   return {
@@ -126,28 +135,27 @@ export class UsersRepository {
     input: UserRecordInput,
   ): Promise<StoredUser | null> {
     const c = columns(input);
-    const [row] = await run.query<
-      Record<keyof UserRow, unknown>
-    >(sql`UPDATE "ScimUser" SET "userName" = ${c.userName},
+    const [row] = await selectRows(
+      run,
+      USER_ROW,
+      sql`UPDATE "ScimUser" SET "userName" = ${c.userName},
         "userNameLower" = ${c.userNameLower}, "externalId" = ${c.externalId}, "displayName" = ${c.displayName},
         "emailLower" = ${c.emailLower}, active = ${c.active}, data = ${c.data}, version = version + 1,
         "updatedAt" = ${new Date()}
       WHERE id = ${id} AND version = ${expectedVersion}
-      RETURNING id, data, version, "createdAt", "updatedAt"`);
-    if (!row) return null;
-    return toStoredUser({
-      id: String(row.id),
-      data: String(row.data),
-      version: asNumber(row.version),
-      createdAt: asDate(row.createdAt),
-      updatedAt: asDate(row.updatedAt),
-    });
+      RETURNING id, data, version, "createdAt", "updatedAt"`,
+    );
+    return row ? toStoredUser(row) : null;
   }
 
   /** The stored version, read inside the caller's transaction; null when the user is gone. */
   async versionOf(run: SqlRunner, id: string): Promise<number | null> {
-    const [row] = await run.query<{ version: unknown }>(sql`SELECT version FROM "ScimUser" WHERE id = ${id}`);
-    return row ? asNumber(row.version) : null;
+    const [row] = await selectRows(
+      run,
+      { version: column.int },
+      sql`SELECT version FROM "ScimUser" WHERE id = ${id}`,
+    );
+    return row ? row.version : null;
   }
 
   /** Memberships go with the user (GroupMember's foreign key cascades). */
@@ -159,7 +167,9 @@ export class UsersRepository {
   async existingIds(ids: string[], run: SqlRunner): Promise<Set<string>> {
     const found = new Set<string>();
     for (const part of inChunks([...new Set(ids)])) {
-      const rows = await run.query<{ id: string }>(
+      const rows = await selectRows(
+        run,
+        { id: column.text },
         sql`SELECT id FROM "ScimUser" WHERE id IN (${list(part)})`,
       );
       for (const row of rows) found.add(row.id);

@@ -9,8 +9,9 @@
 import type { TargetName } from '../../core/connector.js';
 import type { ClaimedJob, Execution, ResourceKey, ResourceType } from '../../core/provisioning/model.js';
 import { list, rows, sql, type Sql } from '../sql.js';
-import { asBoolean, asDate, asNumber, type SqlRunner } from '../sql-runner.js';
-import { toMapping, type MappingRow } from './mapping-row.js';
+import { column, selectRows } from '../rows.js';
+import type { SqlRunner } from '../sql-runner.js';
+import { MAPPING_ROW, toMapping, type MappingRow } from './mapping-row.js';
 import { toUserSnapshot } from './scim-snapshots.js';
 
 export function claimIdOf(batchId: string, key: Pick<ResourceKey, 'resourceType' | 'scimId'>): string {
@@ -34,10 +35,7 @@ function asResourceType(value: string): ResourceType {
   return value === 'Group' ? 'Group' : 'User';
 }
 
-interface KeyRow {
-  resourceType: string;
-  scimId: string;
-}
+const KEY_ROW = { resourceType: column.text, scimId: column.text };
 
 /**
  * Resources with due work on `target`, oldest due first: running jobs whose lease expired (a crashed execution,
@@ -54,13 +52,21 @@ async function dueKeys(
   // A resource with several queued jobs appears once per job, an excluded one may too: read more rows than wanted.
   const limit = max * 4 + excluded.size;
   const expired = p.includeExpired
-    ? await run.query<KeyRow>(sql`SELECT "resourceType", "scimId" FROM "ProvisioningJob"
+    ? await selectRows(
+        run,
+        KEY_ROW,
+        sql`SELECT "resourceType", "scimId" FROM "ProvisioningJob"
         WHERE target = ${target} AND state = 'running' AND "leaseUntil" < ${now}
-        ORDER BY "leaseUntil", id LIMIT ${limit}`)
+        ORDER BY "leaseUntil", id LIMIT ${limit}`,
+      )
     : [];
-  const queued = await run.query<KeyRow>(sql`SELECT "resourceType", "scimId" FROM "ProvisioningJob"
+  const queued = await selectRows(
+    run,
+    KEY_ROW,
+    sql`SELECT "resourceType", "scimId" FROM "ProvisioningJob"
     WHERE target = ${target} AND state = 'queued' AND "runAfter" <= ${now}
-    ORDER BY "runAfter", id LIMIT ${limit}`);
+    ORDER BY "runAfter", id LIMIT ${limit}`,
+  );
   const seen = new Set<string>();
   const keys: ResourceKey[] = [];
   for (const row of [...expired, ...queued]) {
@@ -95,23 +101,27 @@ export async function leaseKeys(
   await run.execute(sql`INSERT INTO "IdMapping" ("resourceType", "scimId", target, state, "createdAt", "updatedAt")
     VALUES ${rows(missing)} ON CONFLICT ("resourceType", "scimId", target) DO NOTHING`);
   // A lease is not a change of the mapping: updatedAt ("when it last changed") is left alone.
-  const leased = await run.query<MappingRow & KeyRow>(sql`UPDATE "IdMapping"
+  const leased = await selectRows(
+    run,
+    { ...KEY_ROW, ...MAPPING_ROW },
+    sql`UPDATE "IdMapping"
     SET "leaseOwner" = ${claimIdSql(batchId)}, "leaseUntil" = ${leaseUntil}
     WHERE target = ${target} AND ${keysSql(keys)} AND ("leaseUntil" IS NULL OR "leaseUntil" < ${now})
-    RETURNING "resourceType", "scimId", "upstreamId", state, reason, email, "displayName", "lastPushed", extra`);
+    RETURNING "resourceType", "scimId", "upstreamId", state, reason, email, "displayName", "lastPushed", extra`,
+  );
   return leased.map((row) => ({
     key: { resourceType: asResourceType(row.resourceType), scimId: row.scimId, target },
     row,
   }));
 }
 
-interface JobRow {
-  id: unknown;
-  requestId: string;
-  attempts: unknown;
-  createdAt: unknown;
-  claimId: string;
-}
+const JOB_ROW = {
+  id: column.int,
+  requestId: column.text,
+  attempts: column.int,
+  createdAt: column.date,
+  claimId: column.text,
+};
 
 /**
  * Takes ALL queued jobs of the leased keys (due or backing off: coalescing) and expired running ones. A queued
@@ -120,48 +130,56 @@ interface JobRow {
  */
 async function takeJobs(scope: ClaimScope, keys: ResourceKey[]): Promise<Map<string, ClaimedJob[]>> {
   const { run, target, batchId, now, leaseUntil } = scope;
-  const taken = await run.query<JobRow>(sql`UPDATE "ProvisioningJob" SET state = 'running',
+  const taken = await selectRows(
+    run,
+    JOB_ROW,
+    sql`UPDATE "ProvisioningJob" SET state = 'running',
       "claimId" = ${claimIdSql(batchId)}, "leaseUntil" = ${leaseUntil}, attempts = attempts + 1, "updatedAt" = ${now}
     WHERE target = ${target} AND ${keysSql(keys)} AND state IN ('queued', 'running')
       AND ("leaseUntil" IS NULL OR "leaseUntil" < ${now})
-    RETURNING id, "requestId", attempts, "createdAt", "claimId"`);
+    RETURNING id, "requestId", attempts, "createdAt", "claimId"`,
+  );
   // RETURNING gives no order: the core expects each execution's jobs oldest first.
-  taken.sort((a, b) => asNumber(a.id) - asNumber(b.id));
+  taken.sort((a, b) => a.id - b.id);
   const byClaim = new Map<string, ClaimedJob[]>();
   for (const job of taken) {
     const jobs = byClaim.get(job.claimId) ?? [];
-    jobs.push({
-      id: asNumber(job.id),
-      requestId: job.requestId,
-      attempts: asNumber(job.attempts),
-      createdAt: asDate(job.createdAt),
-    });
+    jobs.push({ id: job.id, requestId: job.requestId, attempts: job.attempts, createdAt: job.createdAt });
     byClaim.set(job.claimId, jobs);
   }
   return byClaim;
 }
 
-interface UserRow {
-  id: string;
-  userName: string;
-  displayName: string | null;
-  active: unknown;
-  data: string;
-}
+const USER_ROW = {
+  id: column.text,
+  userName: column.text,
+  displayName: column.nullableText,
+  active: column.boolean,
+  data: column.text,
+};
+const GROUP_ROW = { id: column.text, displayName: column.text };
 
 /** The SCIM rows the executions reconcile, read in the claiming transaction (consistent with the jobs taken). */
 async function attachDesired(run: SqlRunner, executions: Execution[]): Promise<void> {
   const userIds = executions.filter((e) => e.key.resourceType === 'User').map((e) => e.key.scimId);
   const groupIds = executions.filter((e) => e.key.resourceType === 'Group').map((e) => e.key.scimId);
   const users = userIds.length
-    ? await run.query<UserRow>(sql`SELECT id, "userName", "displayName", active, data FROM "ScimUser"
-        WHERE id IN (${list(userIds)})`)
+    ? await selectRows(
+        run,
+        USER_ROW,
+        sql`SELECT id, "userName", "displayName", active, data FROM "ScimUser"
+        WHERE id IN (${list(userIds)})`,
+      )
     : [];
   const groups = groupIds.length
-    ? await run.query<{ id: string; displayName: string }>(sql`SELECT id, "displayName" FROM "ScimGroup"
-        WHERE id IN (${list(groupIds)})`)
+    ? await selectRows(
+        run,
+        GROUP_ROW,
+        sql`SELECT id, "displayName" FROM "ScimGroup"
+        WHERE id IN (${list(groupIds)})`,
+      )
     : [];
-  const userById = new Map(users.map((u) => [u.id, toUserSnapshot({ ...u, active: asBoolean(u.active) })]));
+  const userById = new Map(users.map((u) => [u.id, toUserSnapshot(u)]));
   const groupById = new Map(groups.map((g) => [g.id, { scimId: g.id, displayName: g.displayName }]));
   for (const e of executions) {
     e.desired =

@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import type { Mapping, MappingState } from '../../core/provisioning/model.js';
 import { MAPPING_STATES } from '../../core/provisioning/model.js';
+import { column } from '../rows.js';
 
 const optionalText = z.string().optional();
 const userPushed = z.object({
@@ -27,6 +28,17 @@ export interface MappingRow {
   lastPushed: string | null;
   extra: string | null;
 }
+
+/** The MappingRow columns read from raw SQL (../rows.ts). */
+export const MAPPING_ROW = {
+  upstreamId: column.nullableText,
+  state: column.text,
+  reason: column.nullableText,
+  email: column.nullableText,
+  displayName: column.nullableText,
+  lastPushed: column.nullableText,
+  extra: column.nullableText,
+};
 
 function parseJson(text: string | null): unknown {
   if (text === null) return null;

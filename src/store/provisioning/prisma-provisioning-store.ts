@@ -23,7 +23,8 @@ import type {
 import type { ProvisioningStore } from '../../core/provisioning/ports.js';
 import type { DatabaseHandle } from '../database.js';
 import { sql } from '../sql.js';
-import { asNumber, readSql, withSqlTransaction } from '../sql-runner.js';
+import { column, readRow } from '../rows.js';
+import { readSql, withSqlTransaction } from '../sql-runner.js';
 import { withTransaction } from '../transaction.js';
 import { insertAuditRows } from '../audit.repository.js';
 import { claimDueIn, claimIdOf, keysSql, leaseKeys } from './claim-sql.js';
@@ -41,6 +42,15 @@ interface PendingFinish extends FinishItem {
 const EXPIRED_SCAN_INTERVAL_MS = 1_000;
 
 const USER_SELECT = { id: true, userName: true, displayName: true, active: true, data: true } as const;
+
+const REQUEST_JOB_ROW = {
+  resourceType: column.text,
+  scimId: column.text,
+  target: column.text,
+  state: column.text,
+  lastError: column.nullableText,
+  lastStatus: column.nullableInt,
+};
 
 function asTarget(value: string): TargetName {
   return value === 'server' ? 'server' : 'aac';
@@ -168,11 +178,11 @@ export class PrismaProvisioningStore implements ProvisioningStore {
 
   async groupIdsOfUser(userId: string): Promise<string[]> {
     // Raw: every newly provisioned user asks this once per target (docs/decisions/0006-hot-write-path.md).
-    const rows = await readSql<{ groupId: string }>(
+    const rows = await readSql(
       this.handle,
       sql`SELECT "groupId" FROM "GroupMember" WHERE "userId" = ${userId}`,
     );
-    return rows.map((r) => r.groupId);
+    return rows.map((r) => readRow({ groupId: column.text }, r).groupId);
   }
 
   async mappingsOf(
@@ -268,18 +278,13 @@ export class PrismaProvisioningStore implements ProvisioningStore {
   }
 
   async requestStatus(requestId: string): Promise<RequestStatus> {
-    const jobs = await readSql<{
-      resourceType: string;
-      scimId: string;
-      target: string;
-      state: string;
-      lastError: string | null;
-      lastStatus: unknown;
-    }>(
-      this.handle,
-      sql`SELECT "resourceType", "scimId", target, state, "lastError", "lastStatus" FROM "ProvisioningJob"
-        WHERE "requestId" = ${requestId} ORDER BY id`,
-    );
+    const jobs = (
+      await readSql(
+        this.handle,
+        sql`SELECT "resourceType", "scimId", target, state, "lastError", "lastStatus" FROM "ProvisioningJob"
+          WHERE "requestId" = ${requestId} ORDER BY id`,
+      )
+    ).map((row) => readRow(REQUEST_JOB_ROW, row));
     const failed = jobs.find((j) => j.state === 'failed');
     const unfinished = jobs.filter((j) => j.state !== 'done' && j.state !== 'failed');
     return {
@@ -293,7 +298,7 @@ export class PrismaProvisioningStore implements ProvisioningStore {
       rejected: failed
         ? {
             target: asTarget(failed.target),
-            status: failed.lastStatus === null ? undefined : asNumber(failed.lastStatus),
+            status: failed.lastStatus ?? undefined,
             message: failed.lastError ?? 'rejected by the upstream',
           }
         : null,
