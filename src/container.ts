@@ -10,7 +10,18 @@ import type { Logger } from './shared/logger.js';
 import { openDatabase, type DatabaseHandle } from './store/database.js';
 import { migrate } from './store/migrator.js';
 import { TokenRepository } from './store/tokens.repository.js';
-import { createPrismaCredentialStore, createProvisioning } from './store/provisioning/index.js';
+import type { Connector, TargetName } from './core/connector.js';
+import type { RequestOutcome } from './core/provisioning/model.js';
+import { ProvisioningRunner, type RunnerOptions } from './core/provisioning/runner.js';
+import { ProvisioningSignals } from './core/provisioning/signals.js';
+import type { LoggerLike } from './shared/log.js';
+import type { SqlRunner } from './store/sql.js';
+import {
+  createPrismaCredentialStore,
+  enqueueGroupSync,
+  enqueueUserSync,
+  PrismaProvisioningStore,
+} from './store/provisioning/index.js';
 import { createUpstreams, type Upstreams } from './upstreams.js';
 
 export interface Bridge {
@@ -31,6 +42,61 @@ export interface BridgeOptions {
   onClose?: () => Promise<void>;
   /** an already opened (and migrated) database */
   handle?: DatabaseHandle;
+}
+
+export type ProvisioningOptions = Pick<RunnerOptions, 'workersPerTarget' | 'leaseMs'> &
+  Partial<RunnerOptions> & {
+    /** the default deadline of awaitRequest() (BRIDGE_UPSTREAM_DEADLINE_MS) */
+    requestDeadlineMs: number;
+  };
+
+/** Durable provisioning as the SCIM services see it (ProvisioningGateway), plus its lifecycle. */
+export interface Provisioning extends ProvisioningGateway {
+  /** the configured targets, in the order of the connectors given */
+  readonly targets: TargetName[];
+  start(): Promise<void>;
+  /** Stops the workers and flushes the audit trail. Does not close the connectors (their owner does). */
+  stop(): Promise<void>;
+  /** What the IdP's request waits for; `deadlineMs` defaults to options.requestDeadlineMs. */
+  awaitRequest(requestId: string, deadlineMs?: number): Promise<RequestOutcome>;
+  /** Writes buffered audit rows now. */
+  flushAudit(): Promise<void>;
+  /** enqueueUserSync for this instance's targets (call inside the SCIM transaction). */
+  enqueueUser(run: SqlRunner, p: { requestId: string; userId: string }): Promise<void>;
+  /** enqueueGroupSync for this instance's targets (call inside the SCIM transaction). */
+  enqueueGroup(
+    run: SqlRunner,
+    p: { requestId: string; groupId: string; added?: string[]; removed?: string[] },
+  ): Promise<void>;
+}
+
+/** Wires the core runner to the store, the connectors and one set of in-process signals. */
+export function createProvisioning(p: {
+  handle: DatabaseHandle;
+  connectors: readonly Connector[];
+  logger: LoggerLike;
+  options: ProvisioningOptions;
+}): Provisioning {
+  const { requestDeadlineMs, ...runnerOptions } = p.options;
+  const signals = new ProvisioningSignals();
+  const runner = new ProvisioningRunner(
+    new PrismaProvisioningStore(p.handle),
+    p.connectors,
+    p.logger,
+    signals,
+    runnerOptions,
+  );
+  const labels = new Map(p.connectors.map((c) => [c.target, c.traits.label]));
+  return {
+    targets: runner.targets,
+    start: () => runner.start(),
+    stop: () => runner.stop(),
+    awaitRequest: (requestId, deadlineMs = requestDeadlineMs) => runner.awaitRequest(requestId, deadlineMs),
+    flushAudit: () => runner.flushAudit(),
+    enqueueUser: (run, q) => enqueueUserSync(run, { ...q, targets: runner.targets }, signals),
+    enqueueGroup: (run, q) => enqueueGroupSync(run, { ...q, targets: runner.targets }, signals),
+    labelOf: (target) => labels.get(target) ?? target,
+  };
 }
 
 export async function openMigratedDatabase(env: Env, logger: Logger): Promise<DatabaseHandle> {

@@ -1,7 +1,6 @@
 // The use-cases' domain errors. Each has a stable code; the error catalogue (src/scim/errors.ts) says what the IdP
 // is answered for it, and src/http/error-handler.ts applies it. Nothing here knows an HTTP status.
 import { DatabaseUnavailableError, DomainError } from '../core/errors.js';
-import type { TargetName } from '../core/connector.js';
 import { isDatabaseUnavailable } from '../store/errors.js';
 
 export { DatabaseUnavailableError, DomainError };
@@ -46,17 +45,12 @@ export class InvalidMember extends DomainError {
   readonly code = 'invalid_member';
 }
 
-const UPSTREAM_NAMES: Record<TargetName, string> = {
-  aac: 'Alteryx Analytics Cloud',
-  server: 'Alteryx Server',
-};
-
 /** An upstream refused the change for good; the bridge has undone it (ADR 0003). */
 export class UpstreamRejected extends DomainError {
   readonly code: 'rejected_upstream' | 'conflict_upstream';
-  constructor(target: TargetName, status: number | undefined, message: string) {
+  constructor(upstream: string, status: number | undefined, message: string) {
     super(
-      `${UPSTREAM_NAMES[target]} rejected the change${status ? ` (HTTP ${status})` : ''}: ${message}. Nothing was changed.`,
+      `${upstream} rejected the change${status ? ` (HTTP ${status})` : ''}: ${message}. Nothing was changed.`,
     );
     this.code = status === 409 ? 'conflict_upstream' : 'rejected_upstream';
   }

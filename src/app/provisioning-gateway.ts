@@ -2,7 +2,7 @@
 // transaction (through its SqlRunner), then wait (bounded) for the upstream outcome of the request. With no target configured the
 // gateway is inert and the bridge only stores.
 import type { TargetName } from '../core/connector.js';
-import type { SqlRunner } from '../store/sql-runner.js';
+import type { SqlRunner } from '../store/sql.js';
 
 export type RequestOutcome =
   | { state: 'done' }
@@ -17,6 +17,8 @@ export interface ProvisioningGateway {
     p: { requestId: string; groupId: string; added?: string[]; removed?: string[] },
   ): Promise<void>;
   awaitRequest(requestId: string, deadlineMs: number): Promise<RequestOutcome>;
+  /** the product name of a target, for the people reading an answer (the connector's declared label) */
+  labelOf(target: TargetName): string;
 }
 
 export const NO_PROVISIONING: ProvisioningGateway = {
@@ -24,4 +26,5 @@ export const NO_PROVISIONING: ProvisioningGateway = {
   enqueueUser: async () => undefined,
   enqueueGroup: async () => undefined,
   awaitRequest: async () => ({ state: 'done' }),
+  labelOf: (target) => target,
 };

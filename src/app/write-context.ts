@@ -22,5 +22,5 @@ export async function settleUpstream(
   const outcome = await provisioning.awaitRequest(ctx.requestId, deadlineMs);
   if (outcome.state !== 'rejected') return;
   await undo();
-  throw new UpstreamRejected(outcome.target, outcome.status, outcome.message);
+  throw new UpstreamRejected(provisioning.labelOf(outcome.target), outcome.status, outcome.message);
 }

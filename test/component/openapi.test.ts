@@ -862,6 +862,7 @@ describe('upstream outcomes are answered as documented (sqlite, a scripted provi
     enqueueUser: () => Promise.resolve(),
     enqueueGroup: () => Promise.resolve(),
     awaitRequest: () => Promise.resolve(next),
+    labelOf: () => 'Alteryx Server',
   };
   let userId = '';
   let groupId = '';

@@ -2,15 +2,11 @@
 import type { Connector, TargetName } from '../../src/core/connector.js';
 import type { LoggerLike } from '../../src/shared/log.js';
 import type { DatabaseHandle } from '../../src/store/database.js';
-import {
-  createProvisioning,
-  type Provisioning,
-  type ProvisioningOptions,
-} from '../../src/store/provisioning/index.js';
+import { createProvisioning, type Provisioning, type ProvisioningOptions } from '../../src/container.js';
 import { FakeConnector } from './fake-connector.js';
 
 /** Runner settings that make retries and polls take milliseconds. */
-export const FAST: ProvisioningOptions = {
+export const FAST = {
   workersPerTarget: 4,
   pollIntervalMs: 25,
   leaseMs: 2_000,
@@ -20,7 +16,7 @@ export const FAST: ProvisioningOptions = {
   backoff: { baseMs: 10, maxMs: 40, authBaseMs: 30, authMaxMs: 60 },
   audit: { maxBatch: 100, flushIntervalMs: 10 },
   requestDeadlineMs: 5_000,
-};
+} satisfies ProvisioningOptions;
 
 export interface LogLine {
   level: 'debug' | 'info' | 'warn' | 'error';
@@ -41,7 +37,7 @@ export function fakeTargets(): { aac: FakeConnector; server: FakeConnector } {
 export function startProvisioning(
   handle: DatabaseHandle,
   connectors: Connector[],
-  options: ProvisioningOptions = {},
+  options: Partial<ProvisioningOptions> = {},
   logger: LoggerLike = recordingLogger(),
 ): Provisioning {
   return createProvisioning({ handle, connectors, logger, options: { ...FAST, ...options } });

@@ -1,7 +1,8 @@
 // Reconcile rules for groups and memberships: create/rename/delete, MemberSync deltas applied in batches,
 // members provisioned first when needed, refused members.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { enqueueGroupSync, type Provisioning } from '../../src/store/provisioning/index.js';
+import type { Provisioning } from '../../src/container.js';
+import { enqueueGroupSync } from '../../src/store/provisioning/index.js';
 import { withTransaction } from '../../src/store/transaction.js';
 import { prismaRunner } from '../../src/store/sql-runner.js';
 import { createTestDatabase, type TestDatabase } from './test-db.js';

@@ -1,7 +1,7 @@
 // Reconcile rules for users (BRIDGE-INTERFACE.md "What a SCIM operation does upstream"), driven end to end through
 // the outbox, the runner and the Prisma store on a real database, against fake connectors.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Provisioning } from '../../src/store/provisioning/index.js';
+import type { Provisioning } from '../../src/container.js';
 import { createTestDatabase, type TestDatabase } from './test-db.js';
 import { ScimFixture } from './scim-fixture.js';
 import { fakeTargets, mapping, recordingLogger, startProvisioning, waitFor } from './harness.js';

@@ -2,11 +2,12 @@ import { describe, expect, it } from 'vitest';
 import type { RequestStatus, ResourceKey } from './model.js';
 import { silentLogger } from '../../shared/log.js';
 import { awaitRequestOutcome } from './request-waiter.js';
-import { provisioningSignals } from './signals.js';
+import { ProvisioningSignals } from './signals.js';
 
 const aacUser: ResourceKey = { resourceType: 'User', scimId: 'u1', target: 'aac' };
 const serverUser: ResourceKey = { resourceType: 'User', scimId: 'u1', target: 'server' };
-const options = { recheckMs: 60_000, logger: silentLogger };
+const provisioningSignals = new ProvisioningSignals();
+const options = { recheckMs: 60_000, logger: silentLogger, signals: provisioningSignals };
 
 function status(unfinished: ResourceKey[]): RequestStatus {
   return {

@@ -5,7 +5,7 @@ import type { TargetName } from '../connector.js';
 import { keyString, type RequestOutcome, type RequestStatus } from './model.js';
 import type { LoggerLike } from '../../shared/log.js';
 import type { ProvisioningStore } from './ports.js';
-import { provisioningSignals, type SettledEvent } from './signals.js';
+import type { ProvisioningSignals, SettledEvent } from './signals.js';
 
 export function outcomeOf(status: RequestStatus): RequestOutcome {
   if (status.rejected) return { state: 'rejected', ...status.rejected };
@@ -62,7 +62,7 @@ export function awaitRequestOutcome(
   store: Pick<ProvisioningStore, 'requestStatus'>,
   requestId: string,
   deadlineMs: number,
-  options: { recheckMs: number; logger: LoggerLike },
+  options: { recheckMs: number; logger: LoggerLike; signals: Pick<ProvisioningSignals, 'onSettled'> },
 ): Promise<RequestOutcome> {
   return new Promise((resolve) => {
     let finished = false;
@@ -91,7 +91,7 @@ export function awaitRequestOutcome(
     };
 
     // Subscribe before the first read, so that a job ending in between is not missed.
-    const unsubscribe = provisioningSignals.onSettled(requestId, (event) => {
+    const unsubscribe = options.signals.onSettled(requestId, (event) => {
       picture.apply(event);
       settleIfFinal();
     });

@@ -3,6 +3,8 @@
 //   wakes the workers, and tells a runner executing that resource right now to look again when it is done;
 // - settled: "jobs of these requests ended" (the runner) → wakes awaitRequest().
 // Jobs queued or run by another process are still found by the workers' poll and awaitRequest's slow re-check.
+// One instance per bridge, made by the composition root (src/container.ts) and handed to the outbox, the runner and
+// awaitRequest: nothing is process-global, so two bridges in one process (tests) never hear each other.
 import type { TargetName } from '../connector.js';
 import type { JobsOutcome, ResourceKey, ResourceType } from './model.js';
 
@@ -23,7 +25,7 @@ export interface QueuedWork {
 type WorkListener = (targets: readonly TargetName[], work: QueuedWork) => void;
 type SettledListener = (event: SettledEvent) => void;
 
-class ProvisioningSignals {
+export class ProvisioningSignals {
   private readonly workListeners = new Set<WorkListener>();
   private readonly settledListeners = new Map<string, Set<SettledListener>>();
 
@@ -64,5 +66,5 @@ class ProvisioningSignals {
   }
 }
 
-/** Process-wide: the outbox functions receive only a transaction client, not a runner. */
-export const provisioningSignals = new ProvisioningSignals();
+/** What the outbox needs: to say that work was queued (src/store/provisioning/outbox.ts). */
+export type WorkSignal = Pick<ProvisioningSignals, 'work'>;

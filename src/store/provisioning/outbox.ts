@@ -3,7 +3,7 @@
 // A job says only "bring this resource on this target in line with the SCIM store": the runner reads the
 // current state when it executes (docs/decisions/0004-durable-provisioning-jobs.md).
 import type { TargetName } from '../../core/connector.js';
-import { provisioningSignals } from '../../core/provisioning/signals.js';
+import type { WorkSignal } from '../../core/provisioning/signals.js';
 import { rows, sql } from '../sql.js';
 import type { SqlRunner } from '../sql-runner.js';
 import { inChunks } from './read.js';
@@ -12,10 +12,12 @@ import { inChunks } from './read.js';
 export async function enqueueUserSync(
   run: SqlRunner,
   p: { requestId: string; userId: string; targets: TargetName[] },
+  /** tells this bridge's runner at once (without it, the runner's poll finds the work) */
+  signals?: WorkSignal,
 ): Promise<void> {
   if (p.targets.length === 0) return;
   await insertJobs(run, p.requestId, 'User', p.userId, p.targets);
-  provisioningSignals.work(p.targets, { resourceType: 'User', scimId: p.userId });
+  signals?.work(p.targets, { resourceType: 'User', scimId: p.userId });
 }
 
 /** One queued job per target, due now (raw SQL: docs/decisions/0006-hot-write-path.md). */
@@ -50,6 +52,7 @@ async function insertJobs(
 export async function enqueueGroupSync(
   run: SqlRunner,
   p: { requestId: string; groupId: string; targets: TargetName[]; added?: string[]; removed?: string[] },
+  signals?: WorkSignal,
 ): Promise<void> {
   if (p.targets.length === 0) return;
   const removed = new Set(p.removed ?? []);
@@ -73,5 +76,5 @@ export async function enqueueGroupSync(
     }
   }
   await insertJobs(run, p.requestId, 'Group', p.groupId, p.targets);
-  provisioningSignals.work(p.targets, { resourceType: 'Group', scimId: p.groupId });
+  signals?.work(p.targets, { resourceType: 'Group', scimId: p.groupId });
 }
