@@ -3,6 +3,12 @@ import type { Express } from 'express';
 import { GroupsService } from './app/groups.service.js';
 import { NO_PROVISIONING, type ProvisioningGateway } from './app/provisioning-gateway.js';
 import { UsersService } from './app/users.service.js';
+import { WritePipeline } from './app/write-pipeline.js';
+import { recordScimRequest } from './store/audit.repository.js';
+import { GroupsRepository } from './store/groups.repository.js';
+import { withSqlTransaction } from './store/sql-runner.js';
+import { createUserReads } from './store/user-reads.js';
+import { UsersRepository } from './store/users.repository.js';
 import type { Env } from './config/env.js';
 import { createApp } from './http/app.js';
 import type { ReadinessCheck } from './http/health.router.js';
@@ -111,8 +117,27 @@ export async function buildBridge(options: BridgeOptions): Promise<Bridge> {
   const tokens = new TokenRepository(handle);
   if (env.SCIM_TOKEN) await tokens.registerEnvToken(env.SCIM_TOKEN);
   const gateway = provisioning ?? NO_PROVISIONING;
-  const users = new UsersService(handle, gateway, env.BRIDGE_UPSTREAM_DEADLINE_MS);
-  const groups = new GroupsService(handle, gateway, env.BRIDGE_UPSTREAM_DEADLINE_MS);
+  const pipeline = new WritePipeline({
+    transaction: (fn) => withSqlTransaction(handle, fn),
+    audit: (run, entry) => recordScimRequest(run, entry),
+    provisioning: gateway,
+    deadlineMs: env.BRIDGE_UPSTREAM_DEADLINE_MS,
+  });
+  const userRepository = new UsersRepository(handle);
+  const groupRepository = new GroupsRepository(handle);
+  const users = new UsersService({
+    users: userRepository,
+    groups: groupRepository,
+    reads: createUserReads(handle),
+    pipeline,
+    provider: handle.provider,
+  });
+  const groups = new GroupsService({
+    groups: groupRepository,
+    users: userRepository,
+    pipeline,
+    provider: handle.provider,
+  });
   const app = createApp({
     logger,
     tokens,

@@ -6,29 +6,22 @@ import { normalizeGroupInput } from '../scim/resources.js';
 import { jsonEqual } from '../scim/values.js';
 import { renderGroup } from '../scim/render.js';
 import { compareBy } from '../scim/projection.js';
-import type { DatabaseHandle } from '../store/database.js';
-import { isUniqueViolation } from '../store/errors.js';
-import { withSqlTransaction, type SqlRunner } from '../store/sql-runner.js';
-import { recordScimRequest } from '../store/audit.repository.js';
-import {
+import type { Provider } from '../store/database.js';
+import type {
+  GroupRecordInput,
+  GroupSortColumn,
   GroupsRepository,
-  type GroupRecordInput,
-  type GroupSortColumn,
-  type MemberRef,
-  type StoredGroup,
+  MemberRef,
+  StoredGroup,
 } from '../store/groups.repository.js';
-import { UsersRepository } from '../store/users.repository.js';
+import type { SqlRunner } from '../store/sql.js';
+import type { UsersRepository } from '../store/users.repository.js';
+import { InvalidMember, ResourceNotFound } from './errors.js';
 import { listResources, type ListQuery, type ListResult } from './list-resources.js';
-import type { ProvisioningGateway } from './provisioning-gateway.js';
-import { settleUpstream, type WriteContext } from './write-context.js';
 import { versionPrecondition } from './preconditions.js';
-import {
-  ConcurrentChange,
-  InvalidMember,
-  ResourceNotFound,
-  UniquenessConflict,
-  VersionMismatch,
-} from './errors.js';
+import { sortColumn, unique } from './resource-helpers.js';
+import type { WriteContext } from './write-context.js';
+import type { MemberChange, WritePipeline } from './write-pipeline.js';
 
 type Doc = Record<string, unknown>;
 
@@ -39,8 +32,6 @@ const GROUP_SORT_COLUMNS: Record<string, GroupSortColumn['column']> = {
   'meta.created': 'createdAt',
   'meta.lastmodified': 'updatedAt',
 };
-
-const MAX_WRITE_ATTEMPTS = 5;
 
 interface MemberDelta {
   replaceAll?: string[] | undefined;
@@ -58,25 +49,24 @@ function recordInput(doc: Doc): GroupRecordInput {
   };
 }
 
-function conflict(displayName: string): UniquenessConflict {
-  return new UniquenessConflict('Group', displayName);
-}
+type Stored = { group: StoredGroup } & MemberChange;
 
-function notFound(resourceType: 'Group', id: string): ResourceNotFound {
-  return new ResourceNotFound(resourceType, id);
+export interface GroupsServiceDeps {
+  groups: GroupsRepository;
+  users: UsersRepository;
+  pipeline: WritePipeline;
+  provider: Provider;
 }
 
 export class GroupsService {
   readonly repo: GroupsRepository;
   private readonly users: UsersRepository;
+  private readonly pipeline: WritePipeline;
 
-  constructor(
-    private readonly handle: DatabaseHandle,
-    private readonly provisioning: ProvisioningGateway,
-    private readonly upstreamDeadlineMs: number,
-  ) {
-    this.repo = new GroupsRepository(handle);
-    this.users = new UsersRepository(handle);
+  constructor(private readonly deps: GroupsServiceDeps) {
+    this.repo = deps.groups;
+    this.users = deps.users;
+    this.pipeline = deps.pipeline;
   }
 
   /** Renders groups; members are read only when the response will carry them. */
@@ -87,7 +77,7 @@ export class GroupsService {
 
   async get(id: string, baseUrl: string, withMembers = true): Promise<Doc> {
     const stored = await this.repo.get(id);
-    if (!stored) throw notFound('Group', id);
+    if (!stored) throw new ResourceNotFound('Group', id);
     const members = withMembers ? (await this.repo.membersOf([id])).get(id) : undefined;
     return renderGroup(stored, members, baseUrl);
   }
@@ -97,16 +87,11 @@ export class GroupsService {
     const id = crypto.randomUUID();
     await this.write(ctx, 'POST', 201, id, async (run) => {
       await this.requireUsers(run, members);
-      try {
-        await this.repo.insert(run, id, recordInput(doc));
-      } catch (err) {
-        if (isUniqueViolation(err)) throw conflict(doc.displayName);
-        throw err;
-      }
+      await unique('Group', doc.displayName, () => this.repo.insert(run, id, recordInput(doc)));
       const added = await this.repo.addMembers(run, id, members, displays);
       return { added, removed: [] };
     });
-    await settleUpstream(this.provisioning, ctx, this.upstreamDeadlineMs, () => this.undoCreate(id, ctx));
+    await this.pipeline.settle(ctx, (undo) => this.undoCreate(id, undo));
     return this.get(id, ctx.baseUrl);
   }
 
@@ -130,16 +115,14 @@ export class GroupsService {
 
   async delete(id: string, ctx: WriteContext, ifMatch?: string): Promise<void> {
     const before = await this.repo.get(id);
-    if (!before) throw notFound('Group', id);
+    if (!before) throw new ResourceNotFound('Group', id);
     versionPrecondition(ifMatch, before.version);
     const memberIds = ((await this.repo.membersOf([id])).get(id) ?? []).map((m) => m.value);
     await this.write(ctx, 'DELETE', 204, id, async (run) => {
-      if (!(await this.repo.delete(run, id))) throw notFound('Group', id);
+      if (!(await this.repo.delete(run, id))) throw new ResourceNotFound('Group', id);
       return { added: [], removed: [] };
     });
-    await settleUpstream(this.provisioning, ctx, this.upstreamDeadlineMs, () =>
-      this.restore(before, memberIds, ctx),
-    );
+    await this.pipeline.settle(ctx, (undo) => this.restore(before, memberIds, undo));
   }
 
   list(query: ListQuery, baseUrl: string, withMembers: boolean): Promise<ListResult> {
@@ -150,18 +133,16 @@ export class GroupsService {
         count: (p) => this.repo.count(p),
         page: (p, sort, offset, limit) => this.repo.page(p, sort, offset, limit),
         candidates: (p) => this.repo.candidates(p),
-        sortColumn: (sortBy, descending) => {
-          const column = GROUP_SORT_COLUMNS[sortBy.toLowerCase()];
-          return column ? { column, descending } : null;
-        },
+        sortColumn: (sortBy, descending) => sortColumn(GROUP_SORT_COLUMNS, sortBy, descending),
         // Filters on members need them; otherwise they are read only when returned.
         render: (stored) => this.render(stored, baseUrl, withMembers || query.filter !== undefined),
         compare: (sortBy, descending) => compareBy(sortBy, descending ? 'descending' : 'ascending', 'Group'),
       },
-      this.handle.provider,
+      this.deps.provider,
     );
   }
 
+  /** PUT and PATCH: a versioned read-modify-write (./write-pipeline.ts) of attributes and member deltas. */
   private async update(
     id: string,
     ctx: WriteContext,
@@ -169,33 +150,30 @@ export class GroupsService {
     ifMatch: string | undefined,
     compute: (current: Doc) => { doc: Doc; delta: MemberDelta },
   ): Promise<StoredGroup> {
-    for (let attempt = 1; ; attempt++) {
-      const before = await this.repo.get(id);
-      if (!before) throw notFound('Group', id);
-      versionPrecondition(ifMatch, before.version);
-      const { doc, delta } = compute(before.data);
-      const stored = await this.write(ctx, method, 200, id, async (run) => {
-        if (jsonEqual(doc, before.data)) return this.changeMembersOnly(run, id, delta);
-        let updated: StoredGroup | null;
-        try {
-          updated = await this.repo.updateIfVersion(run, id, before.version, recordInput(doc));
-        } catch (err) {
-          if (isUniqueViolation(err)) throw conflict(String(doc.displayName));
-          throw err;
-        }
-        if (!updated) return null;
-        return { group: updated, ...(await this.applyDelta(run, id, delta)) };
-      });
-      if (!stored) {
-        if (ifMatch !== undefined) throw new VersionMismatch(`Group ${id} was changed concurrently.`);
-        if (attempt < MAX_WRITE_ATTEMPTS) continue;
-        throw new ConcurrentChange('Group', id);
-      }
-      await settleUpstream(this.provisioning, ctx, this.upstreamDeadlineMs, () =>
-        this.revert(before, stored.added, stored.removed, ctx),
-      );
-      return stored.group;
-    }
+    const { before, result } = await this.pipeline.versioned({
+      resourceType: 'Group',
+      id,
+      ifMatch,
+      read: async () => {
+        const found = await this.repo.get(id);
+        if (!found) throw new ResourceNotFound('Group', id);
+        versionPrecondition(ifMatch, found.version);
+        return found;
+      },
+      attempt: (current) => {
+        const { doc, delta } = compute(current.data);
+        return this.write(ctx, method, 200, id, async (run) => {
+          if (jsonEqual(doc, current.data)) return this.changeMembersOnly(run, id, delta);
+          const updated = await unique('Group', String(doc.displayName), () =>
+            this.repo.updateIfVersion(run, id, current.version, recordInput(doc)),
+          );
+          if (!updated) return null;
+          return { group: updated, ...(await this.applyDelta(run, id, delta)) };
+        });
+      },
+    });
+    await this.pipeline.settle(ctx, (undo) => this.revert(before, result.added, result.removed, undo));
+    return result.group;
   }
 
   /**
@@ -204,11 +182,7 @@ export class GroupsService {
    * changed: adding a present member or removing an absent one "SHALL NOT change the modify timestamp"
    * (RFC 7644 §3.5.2.1, catalog OG-09, RX-03, RM-02).
    */
-  private async changeMembersOnly(
-    run: SqlRunner,
-    id: string,
-    delta: MemberDelta,
-  ): Promise<{ group: StoredGroup; added: string[]; removed: string[] } | null> {
+  private async changeMembersOnly(run: SqlRunner, id: string, delta: MemberDelta): Promise<Stored | null> {
     const current = await this.repo.get(id, run);
     if (!current) return null;
     const redisplayed = await this.repo.displaysDiffer(run, id, delta.displays);
@@ -218,11 +192,7 @@ export class GroupsService {
     return group ? { group, ...change } : null;
   }
 
-  private async applyDelta(
-    run: SqlRunner,
-    groupId: string,
-    delta: MemberDelta,
-  ): Promise<{ added: string[]; removed: string[] }> {
+  private async applyDelta(run: SqlRunner, groupId: string, delta: MemberDelta): Promise<MemberChange> {
     if (delta.replaceAll) {
       await this.requireUsers(run, delta.replaceAll);
       return this.repo.setMembers(run, groupId, delta.replaceAll, delta.displays);
@@ -252,41 +222,25 @@ export class GroupsService {
   }
 
   /** The change, its audit row and the provisioning work (with the member delta), in one transaction. */
-  private write<T extends { added: string[]; removed: string[] } | null>(
+  private write<T extends MemberChange>(
     ctx: WriteContext,
     method: string,
     status: number,
     id: string,
-    change: (run: SqlRunner) => Promise<T>,
-  ): Promise<T> {
-    return withSqlTransaction(this.handle, async (run) => {
-      const result = await change(run);
-      if (result === null) return result;
-      await recordScimRequest(run, {
-        requestId: ctx.requestId,
-        tokenId: ctx.tokenId,
-        method,
-        path: ctx.path,
-        resourceType: 'Group',
-        resourceId: id,
-        status,
-        detail:
-          result.added.length + result.removed.length > 0
-            ? { membersAdded: result.added.length, membersRemoved: result.removed.length }
-            : undefined,
-      });
-      await this.provisioning.enqueueGroup(run, {
-        requestId: ctx.requestId,
-        groupId: id,
-        added: result.added,
-        removed: result.removed,
-      });
-      return result;
+    change: (run: SqlRunner) => Promise<T | null>,
+  ): Promise<T | null> {
+    return this.pipeline.write(ctx, {
+      resourceType: 'Group',
+      id,
+      method,
+      status,
+      change,
+      members: (result) => result,
     });
   }
 
-  private async undoCreate(id: string, ctx: WriteContext): Promise<void> {
-    await this.write({ ...ctx, requestId: `${ctx.requestId}:undo` }, 'DELETE', 204, id, async (run) => {
+  private async undoCreate(id: string, undo: WriteContext): Promise<void> {
+    await this.write(undo, 'DELETE', 204, id, async (run) => {
       await this.repo.delete(run, id);
       return { added: [], removed: [] };
     });
@@ -297,48 +251,35 @@ export class GroupsService {
     before: StoredGroup,
     added: string[],
     removed: string[],
-    ctx: WriteContext,
+    undo: WriteContext,
   ): Promise<void> {
-    await this.write(
-      { ...ctx, requestId: `${ctx.requestId}:undo` },
-      'RESTORE',
-      200,
-      before.id,
-      async (run) => {
-        const current = await this.repo.get(before.id, run);
-        if (current)
-          await this.repo.updateIfVersion(run, before.id, current.version, recordInput(before.data));
-        const reRemoved = await this.repo.removeMembers(run, before.id, added);
-        const stillUsers = await this.users.existingIds(removed, run);
-        const reAdded = await this.repo.addMembers(
-          run,
-          before.id,
-          removed.filter((m) => stillUsers.has(m)),
-        );
-        return { added: reAdded, removed: reRemoved };
-      },
-    );
+    await this.write(undo, 'RESTORE', 200, before.id, async (run) => {
+      const current = await this.repo.get(before.id, run);
+      if (current) await this.repo.updateIfVersion(run, before.id, current.version, recordInput(before.data));
+      const reRemoved = await this.repo.removeMembers(run, before.id, added);
+      const stillUsers = await this.users.existingIds(removed, run);
+      const reAdded = await this.repo.addMembers(
+        run,
+        before.id,
+        removed.filter((m) => stillUsers.has(m)),
+      );
+      return { added: reAdded, removed: reRemoved };
+    });
   }
 
   /** Undo of a rejected delete: the group comes back with its members. */
-  private async restore(before: StoredGroup, memberIds: string[], ctx: WriteContext): Promise<void> {
-    await this.write(
-      { ...ctx, requestId: `${ctx.requestId}:undo` },
-      'RESTORE',
-      200,
-      before.id,
-      async (run) => {
-        if (!(await this.repo.get(before.id, run)))
-          await this.repo.insert(run, before.id, recordInput(before.data));
-        const existing = await this.users.existingIds(memberIds, run);
-        const added = await this.repo.addMembers(
-          run,
-          before.id,
-          memberIds.filter((m) => existing.has(m)),
-        );
-        return { added, removed: [] };
-      },
-    );
+  private async restore(before: StoredGroup, memberIds: string[], undo: WriteContext): Promise<void> {
+    await this.write(undo, 'RESTORE', 200, before.id, async (run) => {
+      if (!(await this.repo.get(before.id, run)))
+        await this.repo.insert(run, before.id, recordInput(before.data));
+      const existing = await this.users.existingIds(memberIds, run);
+      const added = await this.repo.addMembers(
+        run,
+        before.id,
+        memberIds.filter((m) => existing.has(m)),
+      );
+      return { added, removed: [] };
+    });
   }
 }
 

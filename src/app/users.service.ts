@@ -2,28 +2,27 @@
 // audit row, provisioning work), then wait — bounded — for the upstream outcome. Framework-free: the HTTP layer
 // only translates requests and responses.
 import crypto from 'node:crypto';
+import type { SqlRunner } from '../store/sql.js';
 import { applyUserPatch } from '../scim/patch/index.js';
 import { normalizeUserInput, primaryEmail } from '../scim/resources.js';
 import { renderUser } from '../scim/render.js';
 import { compareBy } from '../scim/projection.js';
 import { jsonEqual } from '../scim/values.js';
-import type { DatabaseHandle } from '../store/database.js';
-import { isUniqueViolation } from '../store/errors.js';
-import { withSqlTransaction, type SqlRunner } from '../store/sql-runner.js';
-import { recordScimRequest } from '../store/audit.repository.js';
-import { GroupsRepository } from '../store/groups.repository.js';
-import { createUserReads, type UserReads } from '../store/user-reads.js';
-import {
+import type { Provider } from '../store/database.js';
+import type { GroupsRepository } from '../store/groups.repository.js';
+import type { UserReads } from '../store/user-reads.js';
+import type {
+  StoredUser,
+  UserRecordInput,
+  UserSortColumn,
   UsersRepository,
-  type StoredUser,
-  type UserRecordInput,
-  type UserSortColumn,
 } from '../store/users.repository.js';
+import { ResourceNotFound } from './errors.js';
 import { listResources, type ListQuery, type ListResult } from './list-resources.js';
-import type { ProvisioningGateway } from './provisioning-gateway.js';
-import { settleUpstream, type WriteContext } from './write-context.js';
 import { versionPrecondition } from './preconditions.js';
-import { ConcurrentChange, ResourceNotFound, UniquenessConflict, VersionMismatch } from './errors.js';
+import { sortColumn, unique } from './resource-helpers.js';
+import type { WriteContext } from './write-context.js';
+import type { WritePipeline } from './write-pipeline.js';
 
 type Doc = Record<string, unknown>;
 
@@ -34,9 +33,6 @@ const USER_SORT_COLUMNS: Record<string, UserSortColumn['column']> = {
   'meta.created': 'createdAt',
   'meta.lastmodified': 'updatedAt',
 };
-
-/** How many times a read-modify-write retries when a concurrent request changed the user in between. */
-const MAX_WRITE_ATTEMPTS = 5;
 
 /**
  * The stored form of a user. `password` is dropped: neither upstream takes a password from the bridge (AAC invites
@@ -56,26 +52,26 @@ function recordInput(input: Doc): UserRecordInput {
   };
 }
 
-function conflict(userName: string): UniquenessConflict {
-  return new UniquenessConflict('User', userName);
-}
-
-function notFound(resourceType: 'User', id: string): ResourceNotFound {
-  return new ResourceNotFound(resourceType, id);
+export interface UsersServiceDeps {
+  users: UsersRepository;
+  groups: GroupsRepository;
+  /** the IdPs' hot reads (ADR 0005) */
+  reads: UserReads;
+  pipeline: WritePipeline;
+  provider: Provider;
 }
 
 export class UsersService {
   readonly repo: UsersRepository;
   private readonly groups: GroupsRepository;
+  private readonly reads: UserReads;
+  private readonly pipeline: WritePipeline;
 
-  constructor(
-    private readonly handle: DatabaseHandle,
-    private readonly provisioning: ProvisioningGateway,
-    private readonly upstreamDeadlineMs: number,
-    private readonly reads: UserReads = createUserReads(handle),
-  ) {
-    this.repo = new UsersRepository(handle);
-    this.groups = new GroupsRepository(handle);
+  constructor(private readonly deps: UsersServiceDeps) {
+    this.repo = deps.users;
+    this.groups = deps.groups;
+    this.reads = deps.reads;
+    this.pipeline = deps.pipeline;
   }
 
   close(): void {
@@ -94,24 +90,19 @@ export class UsersService {
 
   async get(id: string, baseUrl: string): Promise<Doc> {
     const found = await this.reads.get(id);
-    if (!found) throw notFound('User', id);
+    if (!found) throw new ResourceNotFound('User', id);
     return renderUser(found.stored, found.groups, baseUrl);
   }
 
   async create(body: unknown, ctx: WriteContext): Promise<Doc> {
     const doc = normalizeUserInput(body);
     const id = crypto.randomUUID();
-    const stored = await this.write(ctx, 'POST', 201, id, async (run) => {
-      try {
-        return await this.repo.insert(run, id, recordInput(doc));
-      } catch (err) {
-        if (isUniqueViolation(err)) throw conflict(doc.userName);
-        throw err;
-      }
-    });
-    await settleUpstream(this.provisioning, ctx, this.upstreamDeadlineMs, () => this.undoCreate(id, ctx));
+    const stored = await this.write(ctx, 'POST', 201, id, (run) =>
+      unique('User', doc.userName, () => this.repo.insert(run, id, recordInput(doc))),
+    );
+    await this.pipeline.settle(ctx, (undo) => this.undoCreate(id, undo));
     // A user created just now is in no group yet (nobody knew its id before this response).
-    return renderUser(stored, [], ctx.baseUrl);
+    return renderUser(stored as StoredUser, [], ctx.baseUrl);
   }
 
   /** PUT: the body replaces the resource (RFC 7644 §3.5.1). */
@@ -129,16 +120,15 @@ export class UsersService {
 
   async delete(id: string, ctx: WriteContext, ifMatch?: string): Promise<void> {
     const found = await this.reads.get(id);
-    if (!found) throw notFound('User', id);
+    if (!found) throw new ResourceNotFound('User', id);
     const before = found.stored;
     versionPrecondition(ifMatch, before.version);
     const groupIds = found.groups.map((g) => g.value);
     await this.write(ctx, 'DELETE', 204, id, async (run) => {
-      if (!(await this.repo.delete(run, id))) throw notFound('User', id);
+      if (!(await this.repo.delete(run, id))) throw new ResourceNotFound('User', id);
+      return true;
     });
-    await settleUpstream(this.provisioning, ctx, this.upstreamDeadlineMs, () =>
-      this.restore(before, ctx, groupIds),
-    );
+    await this.pipeline.settle(ctx, (undo) => this.restore(before, undo, groupIds));
   }
 
   list(query: ListQuery, baseUrl: string): Promise<ListResult> {
@@ -149,10 +139,7 @@ export class UsersService {
         count: (p) => this.repo.count(p),
         page: (p, sort, offset, limit) => this.repo.page(p, sort, offset, limit),
         candidates: (p) => this.repo.candidates(p),
-        sortColumn: (sortBy, descending) => {
-          const column = USER_SORT_COLUMNS[sortBy.toLowerCase()];
-          return column ? { column, descending } : null;
-        },
+        sortColumn: (sortBy, descending) => sortColumn(USER_SORT_COLUMNS, sortBy, descending),
         render: (stored) => this.render(stored, baseUrl),
         compare: (sortBy, descending) => compareBy(sortBy, descending ? 'descending' : 'ascending', 'User'),
         lookup: (predicate) => {
@@ -165,14 +152,11 @@ export class UsersService {
             .then((found) => found.map((f) => renderUser(f.stored, f.groups, baseUrl)));
         },
       },
-      this.handle.provider,
+      this.deps.provider,
     );
   }
 
-  /**
-   * Read-modify-write with optimistic concurrency: the new document is computed from the version read, and
-   * written only if nobody changed the user meanwhile (else recomputed). With If-Match, a mismatch is a 412.
-   */
+  /** PUT and PATCH: a versioned read-modify-write (./write-pipeline.ts); With If-Match, a mismatch is a 412. */
   private async update(
     id: string,
     ctx: WriteContext,
@@ -180,88 +164,73 @@ export class UsersService {
     ifMatch: string | undefined,
     compute: (current: Doc) => Doc,
   ): Promise<Doc> {
-    for (let attempt = 1; ; attempt++) {
-      const before = (await this.reads.get(id))?.stored;
-      if (!before) throw notFound('User', id);
-      versionPrecondition(ifMatch, before.version);
-      const doc = compute(before.data);
-      const input = recordInput(doc);
-      const stored = await this.write(ctx, method, 200, id, async (run) => {
-        if (jsonEqual(input.data, before.data)) {
-          // Nothing changes (a repeated add, the same PUT again): RFC 7644 §3.5.2.1 "SHALL NOT change the modify
-          // timestamp", so version and lastModified stay (catalog RX-03, RM-02). The audit row and the reconcile
-          // job are still written, as for any request.
-          return (await this.repo.versionOf(run, id)) === before.version ? before : null;
-        }
-        try {
-          return await this.repo.replaceIfVersion(run, id, before.version, input);
-        } catch (err) {
-          if (isUniqueViolation(err)) throw conflict(String(doc.userName));
-          throw err;
-        }
-      });
-      if (!stored) {
-        // The user changed between our read and our write: an If-Match on the version read no longer holds.
-        if (ifMatch !== undefined) throw new VersionMismatch(`User ${id} was changed concurrently.`);
-        if (attempt < MAX_WRITE_ATTEMPTS) continue;
-        throw new ConcurrentChange('User', id);
-      }
-      await settleUpstream(this.provisioning, ctx, this.upstreamDeadlineMs, () => this.restore(before, ctx));
-      return this.renderOne(stored, ctx.baseUrl);
-    }
+    const { before, result } = await this.pipeline.versioned({
+      resourceType: 'User',
+      id,
+      ifMatch,
+      read: async () => {
+        const found = (await this.reads.get(id))?.stored;
+        if (!found) throw new ResourceNotFound('User', id);
+        versionPrecondition(ifMatch, found.version);
+        return found;
+      },
+      attempt: (current) => {
+        const doc = compute(current.data);
+        const input = recordInput(doc);
+        return this.write(ctx, method, 200, id, async (run) => {
+          if (jsonEqual(input.data, current.data)) {
+            // Nothing changes (a repeated add, the same PUT again): RFC 7644 §3.5.2.1 "SHALL NOT change the modify
+            // timestamp", so version and lastModified stay (catalog RX-03, RM-02). The audit row and the reconcile
+            // job are still written, as for any request.
+            return (await this.repo.versionOf(run, id)) === current.version ? current : null;
+          }
+          return unique('User', String(doc.userName), () =>
+            this.repo.replaceIfVersion(run, id, current.version, input),
+          );
+        });
+      },
+    });
+    await this.pipeline.settle(ctx, (undo) => this.restore(before, undo));
+    return this.renderOne(result, ctx.baseUrl);
   }
 
-  /** One transaction: the change, its audit row and the provisioning work it implies. */
   private write<T>(
     ctx: WriteContext,
     method: string,
     status: number,
     id: string,
-    change: (run: SqlRunner) => Promise<T>,
-  ): Promise<T> {
-    return withSqlTransaction(this.handle, async (run) => {
-      const result = await change(run);
-      await recordScimRequest(run, {
-        requestId: ctx.requestId,
-        tokenId: ctx.tokenId,
-        method,
-        path: ctx.path,
-        resourceType: 'User',
-        resourceId: id,
-        status,
-      });
-      await this.provisioning.enqueueUser(run, { requestId: ctx.requestId, userId: id });
-      return result;
-    });
+    change: (run: SqlRunner) => Promise<T | null>,
+  ): Promise<T | null> {
+    return this.pipeline.write(ctx, { resourceType: 'User', id, method, status, change });
   }
 
   /** Compensation for a create an upstream rejected: the user goes away again, here and wherever it got to. */
-  private async undoCreate(id: string, ctx: WriteContext): Promise<void> {
-    await this.write({ ...ctx, requestId: `${ctx.requestId}:undo` }, 'DELETE', 204, id, (run) =>
-      this.repo.delete(run, id),
-    );
+  private async undoCreate(id: string, undo: WriteContext): Promise<void> {
+    await this.write(undo, 'DELETE', 204, id, async (run) => {
+      await this.repo.delete(run, id);
+      return true;
+    });
   }
 
   /**
    * Compensation for an update or delete an upstream rejected: the previous state comes back (for a delete, with
    * its creation time and group memberships), and reconcile work undoes what other targets already did.
    */
-  private async restore(before: StoredUser, ctx: WriteContext, groupIds: string[] = []): Promise<void> {
-    const undo = { ...ctx, requestId: `${ctx.requestId}:undo` };
+  private async restore(before: StoredUser, undo: WriteContext, groupIds: string[] = []): Promise<void> {
     await this.write(undo, 'RESTORE', 200, before.id, async (run) => {
       const input = recordInput(before.data);
       const version = await this.repo.versionOf(run, before.id);
       if (version !== null) {
         await this.repo.replaceIfVersion(run, before.id, version, input);
-        return;
+        return true;
       }
       await this.repo.insert(run, before.id, input, before.createdAt);
       const groups = await this.groups.existingIds(groupIds, run);
       for (const groupId of groupIds.filter((id) => groups.has(id))) {
         const added = await this.groups.addMembers(run, groupId, [before.id]);
-        if (added.length > 0)
-          await this.provisioning.enqueueGroup(run, { requestId: undo.requestId, groupId, added });
+        if (added.length > 0) await this.pipeline.enqueueMembers(run, undo, groupId, added);
       }
+      return true;
     });
   }
 }

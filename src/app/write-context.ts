@@ -1,8 +1,5 @@
-// The context every SCIM write carries, and how a write settles with the upstream targets (ADR 0003): the response
-// waits for the upstream work up to a deadline; a permanent rejection is undone here and answered as a SCIM error;
-// work still retrying at the deadline stays queued and visible, and the IdP gets its success answer.
-import { UpstreamRejected } from './errors.js';
-import type { ProvisioningGateway } from './provisioning-gateway.js';
+// The context every SCIM write carries: who asked (request id, token) and where (path for the audit row, base URL
+// for meta.location). How a write is stored and settled with the upstream targets: ./write-pipeline.ts.
 
 export interface WriteContext {
   requestId: string;
@@ -10,17 +7,4 @@ export interface WriteContext {
   /** the request path, for the audit row */
   path: string;
   baseUrl: string;
-}
-
-export async function settleUpstream(
-  provisioning: ProvisioningGateway,
-  ctx: WriteContext,
-  deadlineMs: number,
-  undo: () => Promise<void>,
-): Promise<void> {
-  if (provisioning.targets.length === 0) return;
-  const outcome = await provisioning.awaitRequest(ctx.requestId, deadlineMs);
-  if (outcome.state !== 'rejected') return;
-  await undo();
-  throw new UpstreamRejected(provisioning.labelOf(outcome.target), outcome.status, outcome.message);
 }

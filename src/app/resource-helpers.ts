@@ -1,0 +1,28 @@
+// Small rules the Users and Groups use-cases share: SCIM sort attributes that an indexed column sorts exactly, and
+// the uniqueness answer for a violated unique index.
+import { isUniqueViolation } from '../store/errors.js';
+import { UniquenessConflict, type ResourceKind } from './errors.js';
+
+/** The column that sorts like SCIM would for `sortBy` (case-insensitive attribute names), or null. */
+export function sortColumn<C extends string>(
+  columns: Readonly<Record<string, C>>,
+  sortBy: string,
+  descending: boolean,
+): { column: C; descending: boolean } | null {
+  const column = columns[sortBy.toLowerCase()];
+  return column ? { column, descending } : null;
+}
+
+/** Runs a write; a violated unique index (userName, displayName; RFC 7644 §3.3) becomes the uniqueness error. */
+export async function unique<T>(
+  resourceType: ResourceKind,
+  value: string,
+  write: () => Promise<T>,
+): Promise<T> {
+  try {
+    return await write();
+  } catch (err) {
+    if (isUniqueViolation(err)) throw new UniquenessConflict(resourceType, value);
+    throw err;
+  }
+}
