@@ -23,8 +23,7 @@ import { versionPrecondition } from './preconditions.js';
 import { sortColumn, unique } from './resource-helpers.js';
 import type { WriteContext } from './write-context.js';
 import type { WritePipeline } from './write-pipeline.js';
-
-type Doc = Record<string, unknown>;
+import type { JsonObject as Doc } from '../scim/values.js';
 
 const USER_SORT_COLUMNS: Record<string, UserSortColumn['column']> = {
   id: 'id',

@@ -18,8 +18,7 @@ import {
   type ResourceTypeName,
 } from '../scim/schemas.js';
 import { sendScim } from './scim-response.js';
-
-type Doc = Record<string, unknown>;
+import type { JsonObject as Doc } from '../scim/values.js';
 
 export interface ScimRouterDeps {
   users: UsersService;

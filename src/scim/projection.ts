@@ -11,9 +11,7 @@ import {
   type AttrNode,
   type ResourceTypeName,
 } from './schemas.js';
-
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+import { isJsonObject as isObj, type JsonObject as Obj } from './values.js';
 
 /** `true` = the whole value; a map = only these sub-keys. */
 type Selection = true | Map<string, Selection>;

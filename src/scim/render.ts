@@ -3,8 +3,7 @@
  * Plain object work only (no scimmy coercion: NOTES "≈0.3 ms per GET"); the stored document is already normalised.
  */
 import { URN } from './schemas.js';
-
-type Obj = Record<string, unknown>;
+import type { JsonObject as Obj } from './values.js';
 
 export interface StoredResource {
   id: string;

@@ -14,9 +14,7 @@ import {
   type AttrNode,
   type ResourceTypeName,
 } from './schemas.js';
-
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+import { isJsonObject as isObj, type JsonObject as Obj } from './values.js';
 
 /** A stored user document (see the module comment). The SCIM services drop `password` before storing it. */
 export type UserDoc = Record<string, unknown> & { userName: string };

@@ -258,6 +258,24 @@ export function splitUrn(resourceType: ResourceTypeName, path: string): { urn?: 
 }
 
 /**
+ * Resolves an attribute path at the resource level, URN-qualified or not (filters and PATCH paths alike). The URN is
+ * split again with the known URNs so that unusual casing still resolves.
+ */
+export function resolvePath(
+  resourceType: ResourceTypeName,
+  path: { urn?: string | undefined; attr: string; sub?: string | undefined },
+): { attr: AttrNode; sub?: AttrNode } | undefined {
+  let urn = path.urn;
+  let attrName = path.attr;
+  if (urn !== undefined) {
+    const split = splitUrn(resourceType, `${urn}:${attrName}`);
+    urn = split.urn;
+    attrName = split.rest;
+  }
+  return resolveParts(resourceType, urn, attrName, path.sub);
+}
+
+/**
  * Resolves `attr`, `attr.sub`, `urn:…:attr` or `urn:…:attr.sub` case-insensitively.
  * Un-prefixed names are looked up in the core schema first, then in the extensions (Entra's legacy `manager` path,
  * catalog EN-24; the enterprise names never clash with core names).

@@ -15,8 +15,12 @@
 import { badRequest } from './errors.js';
 import { URN, type AttrNode } from './schemas.js';
 
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+/** A JSON object: a SCIM resource, or a complex value inside one. */
+export type JsonObject = Record<string, unknown>;
+export const isJsonObject = (v: unknown): v is JsonObject =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+type Obj = JsonObject;
+const isObj = isJsonObject;
 
 const NUMBER = /^-?\d+(\.\d+)?([eE][+-]?\d+)?$/;
 

@@ -15,29 +15,19 @@
  *  - dateTime compares chronologically, booleans accept `true`/`"True"`, numbers numerically.
  */
 import { badRequest } from '../errors.js';
-import { splitUrn, resolveParts, type AttrNode, type ResourceTypeName } from '../schemas.js';
+import { resolvePath, type AttrNode, type ResourceTypeName } from '../schemas.js';
 import type { AttrPath, CompareOp, FilterNode, FilterValue } from './ast.js';
 import { formatPath } from './parser.js';
+import { isJsonObject as isObj, type JsonObject as Obj } from '../values.js';
 
-type Obj = Record<string, unknown>;
 type Predicate = (target: Obj) => boolean;
-
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Resolves a filter path at the resource level (URN-qualified or not). */
 export function resolveFilterPath(
   resourceType: ResourceTypeName,
   path: AttrPath,
 ): { attr: AttrNode; sub?: AttrNode } {
-  let urn = path.urn;
-  let attrName = path.attr;
-  if (urn !== undefined) {
-    // Re-split with the known URNs so unusual casing still resolves.
-    const split = splitUrn(resourceType, `${urn}:${attrName}`);
-    urn = split.urn;
-    attrName = split.rest;
-  }
-  const resolved = resolveParts(resourceType, urn, attrName, path.sub);
+  const resolved = resolvePath(resourceType, path);
   if (!resolved) throw badRequest('invalidFilter', `Unknown attribute '${formatPath(path)}' in filter`);
   return resolved;
 }

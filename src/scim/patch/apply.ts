@@ -16,12 +16,10 @@ import { badRequest, ScimError } from '../errors.js';
 import { compileElementFilter } from '../filter/match.js';
 import { parsePatchPath } from '../filter/parser.js';
 import type { AttrPath, FilterNode } from '../filter/ast.js';
-import { findExtension, resolveParts, splitUrn, type AttrNode, type ResourceTypeName } from '../schemas.js';
+import { findExtension, resolvePath, type AttrNode, type ResourceTypeName } from '../schemas.js';
 import { coerceAttribute, coerceSingle, jsonEqual } from '../values.js';
 import type { PatchOpName } from './operations.js';
-
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+import { isJsonObject as isObj, type JsonObject as Obj } from '../values.js';
 
 export interface PatchContext {
   resourceType: ResourceTypeName;
@@ -60,14 +58,7 @@ function resolveAttrPath(
   resourceType: ResourceTypeName,
   path: AttrPath,
 ): { attr: AttrNode; sub?: AttrNode } | undefined {
-  let urn = path.urn;
-  let attrName = path.attr;
-  if (urn !== undefined) {
-    const split = splitUrn(resourceType, `${urn}:${attrName}`);
-    urn = split.urn;
-    attrName = split.rest;
-  }
-  return resolveParts(resourceType, urn, attrName, path.sub);
+  return resolvePath(resourceType, path);
 }
 
 // ---------------------------------------------------------------------------------------------------------------

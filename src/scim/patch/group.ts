@@ -17,8 +17,7 @@ import { memberDisplays, memberIds } from '../resources.js';
 import { coreAttributes } from '../schemas.js';
 import { coerceAttribute } from '../values.js';
 import { applyOperations, type PatchOptions } from './user.js';
-
-type Obj = Record<string, unknown>;
+import type { JsonObject as Obj } from '../values.js';
 
 export interface MemberDelta {
   /** Set when the membership is replaced as a whole (then `add`/`remove` are empty). */

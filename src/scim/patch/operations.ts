@@ -4,6 +4,7 @@
  */
 import { badRequest } from '../errors.js';
 import { URN } from '../schemas.js';
+import { isJsonObject as isObj } from '../values.js';
 
 export type PatchOpName = 'add' | 'remove' | 'replace';
 
@@ -16,9 +17,6 @@ export interface PatchOperation {
   /** 1-based position, for error details. */
   index: number;
 }
-
-const isObj = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Returns the operations or throws 400 invalidSyntax / invalidValue (catalog RX-17, RX-21). */
 export function parsePatchBody(body: unknown): PatchOperation[] {

@@ -3,8 +3,7 @@ import { badRequest } from '../errors.js';
 import { findExtension } from '../schemas.js';
 import { applyPathless, applyWithPath, resolvePatchPath, type PatchContext } from './apply.js';
 import { parsePatchBody } from './operations.js';
-
-type Obj = Record<string, unknown>;
+import type { JsonObject as Obj } from '../values.js';
 
 export interface PatchOptions {
   /** The resource id (for the path-less `"id"` no-op rule, catalog OG-05). Defaults to `doc.id` when present. */
