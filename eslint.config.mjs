@@ -1,4 +1,5 @@
-// ESLint flat config: type-aware typescript-eslint rules plus the import boundaries of ../shared/STYLE.md §2.2–2.3.
+// ESLint flat config: type-aware typescript-eslint rules plus the import boundaries: one block per row of the
+// "May import" table in docs/ARCHITECTURE.md (docs/reference/style.md §2.2–2.3).
 // The boundaries use the core rule `no-restricted-imports` (no plugin). Flat config does not merge one rule's options
 // across config objects — the last matching object wins — so every folder below gets ONE complete list.
 import js from '@eslint/js';
@@ -41,6 +42,30 @@ const SIMULATORS_LAYER = layer(
   'simulators',
   'simulators are test/demo upstreams, started by the composition root',
 );
+const APP_LAYER = layer('app', 'use-cases are called by the HTTP adapter and wired by the composition root');
+const CORE_LAYER = layer('core', 'the provisioning core arrives through the composition root');
+const CONFIG_LAYER = layer(
+  'config',
+  'the configuration is parsed once and handed down by the composition root',
+);
+const CLI_LAYER = layer('cli', 'the CLI is an entry point of its own');
+const SHARED_LAYER = layer('shared', 'src/shared is for the bridge, not for this layer');
+const COMPOSITION_ROOT = group(
+  ['**/container', '**/container.js', '**/upstreams', '**/upstreams.js', '**/main', '**/main.js'],
+  'Only entry points import the composition root (src/container.ts, src/upstreams.ts).',
+);
+const COMMANDER = pkg('commander', 'commander belongs to src/cli.');
+const PINO_HTTP = pkg('pino-http', 'Request logging belongs to src/http.');
+/** Every outer layer, for the folders that must not reach any. */
+const OUTER_LAYERS = [
+  HTTP_LAYER,
+  APP_LAYER,
+  STORE_LAYER,
+  CONNECTORS_LAYER,
+  SIMULATORS_LAYER,
+  CLI_LAYER,
+  COMPOSITION_ROOT,
+];
 
 const restrict = (paths, patterns) => ({ 'no-restricted-imports': ['error', { paths, patterns }] });
 
@@ -117,56 +142,208 @@ export default defineConfig(
     },
   },
 
-  // ── Import boundaries (production code; tests may reach across layers to build fixtures) ─────────────────────
-  // Everything under src/ by default: axios only in src/connectors (and the simulators, which are upstream fakes).
+  // ── Import boundaries: one block per row of docs/ARCHITECTURE.md's "May import" (production code; tests may
+  // reach across layers to build fixtures). main.ts, container.ts and upstreams.ts may import everything.
+  // Everything under src/: axios only in connectors/http-client.ts (and the simulators, which are upstream fakes).
   {
     files: ['src/**/*.ts'],
     ignores: TEST_FILES,
     rules: restrict([AXIOS], [AXIOS_SUBPATHS]),
   },
-  // src/core: the provisioning core knows no framework, driver, HTTP client nor any outer layer.
+  // src/config: the environment schema, zod only.
   {
-    files: ['src/core/**/*.ts'],
+    files: ['src/config/**/*.ts'],
     ignores: TEST_FILES,
     rules: restrict(
-      [EXPRESS, SCIMMY, PRISMA, AXIOS, PG, SQLITE],
+      [EXPRESS, SCIMMY, PRISMA, AXIOS, PG, SQLITE, COMMANDER],
+      [...OUTER_LAYERS, CORE_LAYER, SCIM_LAYER, SHARED_LAYER, PRISMA_SCOPE, EXPRESS_SUBPATHS, AXIOS_SUBPATHS],
+    ),
+  },
+  // src/shared: leaf helpers every layer may use (logger port, pino logger, mutexes, collections); nothing of ours.
+  {
+    files: ['src/shared/**/*.ts'],
+    ignores: TEST_FILES,
+    rules: restrict(
+      [EXPRESS, SCIMMY, PRISMA, AXIOS, PG, SQLITE, COMMANDER],
+      [...OUTER_LAYERS, CORE_LAYER, SCIM_LAYER, CONFIG_LAYER, PRISMA_SCOPE, EXPRESS_SUBPATHS, AXIOS_SUBPATHS],
+    ),
+  },
+  // src/http: Express adapter; may import app, scim and shared.
+  {
+    files: ['src/http/**/*.ts'],
+    ignores: TEST_FILES,
+    rules: restrict(
+      [SCIMMY, PRISMA, AXIOS, PG, SQLITE, COMMANDER],
       [
+        STORE_LAYER,
+        CORE_LAYER,
+        CONNECTORS_LAYER,
+        SIMULATORS_LAYER,
+        CONFIG_LAYER,
+        CLI_LAYER,
+        COMPOSITION_ROOT,
+        PRISMA_SCOPE,
+        DRIVER_SUBPATHS,
+        AXIOS_SUBPATHS,
+      ],
+    ),
+  },
+  // src/app: SCIM use-cases; may import scim, store, core and shared, never a framework or an upstream.
+  {
+    files: ['src/app/**/*.ts'],
+    ignores: TEST_FILES,
+    rules: restrict(
+      [EXPRESS, SCIMMY, PRISMA, AXIOS, PG, SQLITE, COMMANDER, PINO_HTTP],
+      [
+        HTTP_LAYER,
+        CONNECTORS_LAYER,
+        SIMULATORS_LAYER,
+        CONFIG_LAYER,
+        CLI_LAYER,
+        COMPOSITION_ROOT,
         EXPRESS_SUBPATHS,
         PRISMA_SCOPE,
         PASSPORT,
         DRIVER_SUBPATHS,
         AXIOS_SUBPATHS,
-        HTTP_LAYER,
-        SCIM_LAYER,
-        STORE_LAYER,
-        CONNECTORS_LAYER,
-        SIMULATORS_LAYER,
       ],
     ),
   },
-  // src/scim: the SCIM protocol adapter (scimmy) calls the core; it never touches HTTP framework, DB or upstreams.
+  // src/scim: the SCIM protocol engine, pure; scimmy and nothing else of ours.
   {
     files: ['src/scim/**/*.ts'],
     ignores: TEST_FILES,
     rules: restrict(
-      [EXPRESS, PRISMA, AXIOS],
-      [EXPRESS_SUBPATHS, PRISMA_SCOPE, AXIOS_SUBPATHS, HTTP_LAYER, STORE_LAYER],
+      [EXPRESS, PRISMA, AXIOS, PG, SQLITE, COMMANDER, PINO_HTTP],
+      [
+        ...OUTER_LAYERS,
+        CORE_LAYER,
+        CONFIG_LAYER,
+        SHARED_LAYER,
+        EXPRESS_SUBPATHS,
+        PRISMA_SCOPE,
+        PASSPORT,
+        DRIVER_SUBPATHS,
+        AXIOS_SUBPATHS,
+      ],
     ),
   },
-  // src/connectors: upstream clients (the only place for axios) implement the core's Connector port.
+  // src/store: Prisma and the drivers; implements core's ports, reads scim's filter predicate type; shared.
   {
-    files: ['src/connectors/**/*.ts'],
+    files: ['src/store/**/*.ts'],
     ignores: TEST_FILES,
     rules: restrict(
-      [EXPRESS, PRISMA, SCIMMY],
-      [EXPRESS_SUBPATHS, PRISMA_SCOPE, HTTP_LAYER, STORE_LAYER, SCIM_LAYER],
+      [EXPRESS, SCIMMY, AXIOS, COMMANDER, PINO_HTTP],
+      [
+        HTTP_LAYER,
+        APP_LAYER,
+        CONNECTORS_LAYER,
+        SIMULATORS_LAYER,
+        CONFIG_LAYER,
+        CLI_LAYER,
+        COMPOSITION_ROOT,
+        EXPRESS_SUBPATHS,
+        PASSPORT,
+        AXIOS_SUBPATHS,
+      ],
     ),
   },
-  // src/simulators: fake AAC / Server APIs; they may use express and axios, but are not part of the bridge's layers.
+  // src/core: the provisioning core knows no framework, driver, HTTP client nor any outer layer; shared only.
+  {
+    files: ['src/core/**/*.ts'],
+    ignores: TEST_FILES,
+    rules: restrict(
+      [EXPRESS, SCIMMY, PRISMA, AXIOS, PG, SQLITE, COMMANDER, PINO_HTTP],
+      [
+        ...OUTER_LAYERS,
+        SCIM_LAYER,
+        CONFIG_LAYER,
+        EXPRESS_SUBPATHS,
+        PRISMA_SCOPE,
+        PASSPORT,
+        DRIVER_SUBPATHS,
+        AXIOS_SUBPATHS,
+      ],
+    ),
+  },
+  // src/connectors: upstream clients implement the core's Connector port; axios only in http-client.ts.
+  {
+    files: ['src/connectors/**/*.ts'],
+    ignores: [...TEST_FILES, 'src/connectors/http-client.ts'],
+    rules: restrict(
+      [EXPRESS, PRISMA, SCIMMY, PG, SQLITE, COMMANDER, PINO_HTTP, AXIOS],
+      [
+        HTTP_LAYER,
+        APP_LAYER,
+        STORE_LAYER,
+        SCIM_LAYER,
+        SIMULATORS_LAYER,
+        CONFIG_LAYER,
+        CLI_LAYER,
+        COMPOSITION_ROOT,
+        EXPRESS_SUBPATHS,
+        PRISMA_SCOPE,
+        PASSPORT,
+        DRIVER_SUBPATHS,
+        AXIOS_SUBPATHS,
+      ],
+    ),
+  },
+  {
+    files: ['src/connectors/http-client.ts'],
+    rules: restrict(
+      [EXPRESS, PRISMA, SCIMMY, PG, SQLITE, COMMANDER, PINO_HTTP],
+      [
+        HTTP_LAYER,
+        APP_LAYER,
+        STORE_LAYER,
+        SCIM_LAYER,
+        SIMULATORS_LAYER,
+        CONFIG_LAYER,
+        CLI_LAYER,
+        PRISMA_SCOPE,
+      ],
+    ),
+  },
+  // src/simulators: fake AAC / Server APIs with express and zod; not part of the bridge's layers.
   {
     files: ['src/simulators/**/*.ts'],
     ignores: TEST_FILES,
-    rules: restrict([PRISMA], [PRISMA_SCOPE, STORE_LAYER, SCIM_LAYER, CONNECTORS_LAYER]),
+    rules: restrict(
+      [PRISMA, SCIMMY, PG, SQLITE, COMMANDER, PINO_HTTP],
+      [
+        HTTP_LAYER,
+        APP_LAYER,
+        STORE_LAYER,
+        SCIM_LAYER,
+        CORE_LAYER,
+        CONNECTORS_LAYER,
+        CONFIG_LAYER,
+        CLI_LAYER,
+        COMPOSITION_ROOT,
+        PRISMA_SCOPE,
+        DRIVER_SUBPATHS,
+      ],
+    ),
+  },
+  // src/cli: the admin/auditor CLI (commander); store, config and shared.
+  {
+    files: ['src/cli/**/*.ts'],
+    ignores: TEST_FILES,
+    rules: restrict(
+      [EXPRESS, SCIMMY, AXIOS, PINO_HTTP],
+      [
+        HTTP_LAYER,
+        APP_LAYER,
+        SCIM_LAYER,
+        CONNECTORS_LAYER,
+        SIMULATORS_LAYER,
+        COMPOSITION_ROOT,
+        EXPRESS_SUBPATHS,
+        PASSPORT,
+        AXIOS_SUBPATHS,
+      ],
+    ),
   },
 
   // ── Tests, benchmarks and scripts: relaxed ──────────────────────────────────────────────────────────────────
