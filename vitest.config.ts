@@ -9,5 +9,13 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     reporters: ['default'],
+    // `npm run test:coverage` (.ci/run): V8 coverage of the production code, summarised on the console and in
+    // coverage/coverage-summary.json.
+    coverage: {
+      provider: 'v8',
+      include: ['src/**/*.ts'],
+      exclude: ['src/**/*.test.ts', 'src/store/generated/**'],
+      reporter: ['text-summary', 'json-summary'],
+    },
   },
 });
