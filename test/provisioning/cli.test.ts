@@ -1,9 +1,18 @@
 // The auditor commands `mappings list|show` and `audit list`, run in-process through commander on a database
 // provisioned by the runner (fake upstreams).
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
 import { Command } from 'commander';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registerAuditCommands } from '../../src/cli/commands/audit.js';
-import { csvField, registerMappingsCommands, toCsv } from '../../src/cli/commands/mappings.js';
+import { registerMappingsCommands } from '../../src/cli/commands/mappings.js';
+import { registerTokenCommands } from '../../src/cli/commands/tokens.js';
+import type { CliDeps } from '../../src/cli/common.js';
+import { CliError, openCliDatabase } from '../../src/cli/database.js';
+import { csvField, toCsv } from '../../src/cli/output.js';
 import { openDatabase } from '../../src/store/database.js';
 import { createTestDatabase, type TestDatabase } from './test-db.js';
 import { ScimFixture } from './scim-fixture.js';
@@ -43,9 +52,15 @@ async function run(...args: string[]): Promise<{ out: string; err: string }> {
   let err = '';
   const io = { out: (t: string) => void (out += t), err: (t: string) => void (err += t) };
   const program = new Command().exitOverride();
-  const open = () => Promise.resolve(openDatabase(db.url));
-  registerMappingsCommands(program, open, io);
-  registerAuditCommands(program, open, io);
+  // The commands name no database here: the test's own comes through DATABASE_URL in `env`.
+  const deps: CliDeps = {
+    open: (url) => Promise.resolve(openDatabase(url)),
+    io,
+    env: { DATABASE_URL: db.url },
+  };
+  registerTokenCommands(program, deps);
+  registerMappingsCommands(program, deps);
+  registerAuditCommands(program, deps);
   await program.parseAsync(args, { from: 'user' });
   return { out, err };
 }
@@ -132,5 +147,71 @@ describe('audit', () => {
 
   it('rejects a bad date', async () => {
     await expect(run('audit', 'list', '--since', 'yesterday-ish')).rejects.toThrow(/not a date/);
+  });
+});
+
+describe('tokens', () => {
+  it('lists tokens with a header row, never the token itself', async () => {
+    const created = await run('tokens', 'create', '--name', 'okta-test', '--format', 'json');
+    const [{ token }] = JSON.parse(created.out) as [{ token: string }];
+    const csv = (await run('tokens', 'list', '--format', 'csv')).out;
+    const lines = csv.trimEnd().split('\r\n');
+    expect(lines[0]).toBe('id,name,source,state,createdAt,revokedAt');
+    expect(lines.some((l) => l.includes(',okta-test,cli,active,'))).toBe(true);
+    expect(csv).not.toContain(token);
+  });
+});
+
+describe('common options', () => {
+  it('writes the result to --output and nothing else into it', async () => {
+    const file = path.join(os.tmpdir(), `cli-out-${process.pid}-${Date.now()}.csv`);
+    try {
+      const { out, err } = await run('mappings', 'list', '--format', 'csv', '--output', file);
+      expect(out).toBe('');
+      expect(err).toMatch(/wrote \d+ bytes to/);
+      expect(fs.readFileSync(file, 'utf8').split('\r\n')[0]).toMatch(/^resourceType,scimId,/);
+    } finally {
+      fs.rmSync(file, { force: true });
+    }
+  });
+
+  it('never creates a missing SQLite file, and read-only access never migrates', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cli-db-'));
+    try {
+      const missing = `file:${path.join(dir, 'missing.db')}`;
+      await expect(openCliDatabase(missing, 'read')).rejects.toThrow(CliError);
+      await expect(openCliDatabase(missing, 'write')).rejects.toThrow(/no SQLite database at .*missing\.db/);
+      expect(fs.existsSync(path.join(dir, 'missing.db'))).toBe(false);
+
+      const empty = path.join(dir, 'empty.db');
+      fs.writeFileSync(empty, '');
+      const handle = await openCliDatabase(`file:${empty}`, 'read');
+      try {
+        const tables = await handle.db.$queryRawUnsafe<Array<{ name: string }>>(
+          "SELECT name FROM sqlite_master WHERE type = 'table'",
+        );
+        expect(tables).toEqual([]);
+      } finally {
+        await handle.close();
+      }
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('exits 2 on a usage error and 1 on a failure (the real entry point)', async () => {
+    const cli = path.resolve('src/cli/index.ts');
+    const tsx = path.resolve('node_modules/.bin/tsx');
+    const exec = promisify(execFile);
+    const usage = await exec(tsx, [cli, 'mappings', 'list', '--state', 'nonsense']).catch((e: unknown) => e);
+    expect(usage).toMatchObject({ code: 2 });
+    const failure = await exec(tsx, [
+      cli,
+      'mappings',
+      'list',
+      '--database',
+      'file:/nonexistent/dir/x.db',
+    ]).catch((e: unknown) => e);
+    expect(failure).toMatchObject({ code: 1, stderr: expect.stringMatching(/no SQLite database/) });
   });
 });

@@ -2,8 +2,8 @@
 // for auditors. Rows never hold a secret (see models.prisma AuditEvent).
 import { Option, type Command, InvalidArgumentError } from 'commander';
 import { listAuditEvents, type AuditReportRow } from '../../store/provisioning/reports.js';
-import { formatOption, processOutput, render, type CliOutput, type OutputFormat } from './mappings.js';
-import type { OpenDatabase } from './tokens.js';
+import { runOnDatabase, withCommonOptions, type CliDeps, type CommonOptions } from '../common.js';
+import { render } from '../output.js';
 
 const AUDIT_COLUMNS: ReadonlyArray<Extract<keyof AuditReportRow, string>> = [
   'at',
@@ -34,29 +34,26 @@ function parseLimit(value: string): number {
   return n;
 }
 
-export function registerAuditCommands(
-  program: Command,
-  open: OpenDatabase,
-  io: CliOutput = processOutput,
-): void {
+export function registerAuditCommands(program: Command, deps: CliDeps): void {
   const audit = program
     .command('audit')
     .description('the audit trail: SCIM requests, upstream calls, provisioning outcomes');
 
-  audit
-    .command('list')
-    .description('list audit events, oldest first')
-    .option('--email <email>', "a user's events, also after the user was deleted")
-    .option('--resource <scimId>', 'events of one SCIM resource')
-    .option('--request <requestId>', 'events of one SCIM request (and the upstream calls it caused)')
-    .option('--since <date>', 'from this instant (inclusive)', parseDate)
-    .option('--until <date>', 'up to this instant (exclusive)', parseDate)
-    .addOption(new Option('--kind <kind>', 'scim | upstream | provisioning, or another kind'))
-    .addOption(new Option('--target <target>', 'only this target').choices(['aac', 'server']))
-    .option('--limit <n>', 'at most n events', parseLimit)
-    .addOption(formatOption(['table', 'csv', 'json'], 'table'))
-    .action(
-      async (opts: {
+  withCommonOptions(
+    audit
+      .command('list')
+      .description('list audit events, oldest first (by time)')
+      .option('--email <email>', "a user's events, also after the user was deleted")
+      .option('--resource <scimId>', 'events of one SCIM resource')
+      .option('--request <requestId>', 'events of one SCIM request (and the upstream calls it caused)')
+      .option('--since <date>', 'from this instant (inclusive)', parseDate)
+      .option('--until <date>', 'up to this instant (exclusive)', parseDate)
+      .addOption(new Option('--kind <kind>', 'scim | upstream | provisioning, or another kind'))
+      .addOption(new Option('--target <target>', 'only this target').choices(['aac', 'server']))
+      .option('--limit <n>', 'at most n events', parseLimit),
+  ).action(
+    (
+      opts: CommonOptions & {
         email?: string;
         resource?: string;
         request?: string;
@@ -65,24 +62,20 @@ export function registerAuditCommands(
         kind?: string;
         target?: string;
         limit?: number;
-        format: OutputFormat;
-      }) => {
-        const handle = await open();
-        try {
-          const rows = await listAuditEvents(handle, {
-            email: opts.email,
-            resourceId: opts.resource,
-            requestId: opts.request,
-            since: opts.since,
-            until: opts.until,
-            kind: opts.kind,
-            target: opts.target,
-            limit: opts.limit,
-          });
-          io.out(render(opts.format, rows, AUDIT_COLUMNS));
-        } finally {
-          await handle.close();
-        }
       },
-    );
+    ) =>
+      runOnDatabase(deps, opts, 'read', async (handle) => {
+        const rows = await listAuditEvents(handle, {
+          email: opts.email,
+          resourceId: opts.resource,
+          requestId: opts.request,
+          since: opts.since,
+          until: opts.until,
+          kind: opts.kind,
+          target: opts.target,
+          limit: opts.limit,
+        });
+        return render(opts.format, rows, AUDIT_COLUMNS);
+      }),
+  );
 }

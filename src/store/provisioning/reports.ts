@@ -180,7 +180,7 @@ export async function listAuditEvents(
           }
         : {}),
     },
-    orderBy: { id: 'asc' },
+    orderBy: [{ at: 'asc' }, { id: 'asc' }],
     take: filter.limit ?? 100_000,
   });
 }
