@@ -3,7 +3,9 @@ import type { Server } from 'node:http';
 import { ConfigError, isDemoMode, loadEnv } from './config/env.js';
 import { buildProvisionedBridge } from './container.js';
 import { generateToken } from './store/tokens.repository.js';
+import { RUNNER_TUNING } from './core/provisioning/runner.js';
 import { createLogger } from './shared/logger.js';
+import { shutDown } from './shutdown.js';
 
 async function main(): Promise<void> {
   let env;
@@ -33,22 +35,23 @@ async function main(): Promise<void> {
   });
   server.keepAliveTimeout = 65_000;
 
+  // The documented bound (README "Shutdown"): requests get the upstream deadline plus 5 s for the database, the
+  // runner its stop wait plus 5 s for the audit flush and the connections.
+  const bounds = {
+    drainMs: env.BRIDGE_UPSTREAM_DEADLINE_MS + 5_000,
+    closeMs: RUNNER_TUNING.stopTimeoutMs + 5_000,
+  };
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
-    logger.info({ signal }, 'shutting down');
-    server.close(() => {
-      bridge.close().then(
-        () => process.exit(0),
-        (err: unknown) => {
-          logger.error({ err }, 'error during shutdown');
-          process.exit(1);
-        },
-      );
-    });
-    server.closeIdleConnections();
-    setTimeout(() => process.exit(1), 10_000).unref();
+    logger.info(
+      { signal, ...bounds },
+      'shutting down: draining requests, then provisioning and the audit trail',
+    );
+    void shutDown(server, bridge, bounds, logger).then((code) => process.exit(code));
+    // Backstop only: shutDown keeps to the bounds itself.
+    setTimeout(() => process.exit(1), bounds.drainMs + bounds.closeMs + 1_000).unref();
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
