@@ -13,14 +13,17 @@ const TEST_FILES = ['**/*.test.ts', 'test/**/*.ts'];
 const pkg = (name, message) => ({ name, message });
 const group = (patterns, message) => ({ group: patterns, message });
 
-const EXPRESS = pkg('express', 'Express belongs to src/http (STYLE.md §2.2).');
-const SCIMMY = pkg('scimmy', 'scimmy belongs to src/scim (STYLE.md §2.2).');
-const PRISMA = pkg('prisma', 'Prisma belongs to src/store (STYLE.md §2.2).');
+const EXPRESS = pkg('express', 'Express belongs to src/http (docs/reference/style.md §2.2).');
+const SCIMMY = pkg('scimmy', 'scimmy belongs to src/scim (docs/reference/style.md §2.2).');
+const PRISMA = pkg('prisma', 'Prisma belongs to src/store (docs/reference/style.md §2.2).');
 const AXIOS = pkg('axios', 'Only src/connectors (through connectors/http-client.ts) talks HTTP upstream.');
 const PG = pkg('pg', 'Database drivers belong to src/store.');
 const SQLITE = pkg('better-sqlite3', 'Database drivers belong to src/store.');
 
-const PRISMA_SCOPE = group(['@prisma/*', 'prisma/*'], 'Prisma belongs to src/store (STYLE.md §2.2).');
+const PRISMA_SCOPE = group(
+  ['@prisma/*', 'prisma/*'],
+  'Prisma belongs to src/store (docs/reference/style.md §2.2).',
+);
 const PASSPORT = group(['passport', 'passport-*', 'passport/*'], 'Authentication belongs to src/http.');
 const DRIVER_SUBPATHS = group(['pg/*', 'better-sqlite3/*'], 'Database drivers belong to src/store.');
 const AXIOS_SUBPATHS = group(['axios/*', 'axios-retry'], 'Only src/connectors talks HTTP upstream.');
@@ -29,7 +32,7 @@ const EXPRESS_SUBPATHS = group(['express/*'], 'Express belongs to src/http.');
 const layer = (folder, owner) =>
   group(
     [`**/${folder}`, `**/${folder}/**`],
-    `src/${folder} is not reachable from here: ${owner} (STYLE.md §2.2).`,
+    `src/${folder} is not reachable from here: ${owner} (docs/reference/style.md §2.2).`,
   );
 const HTTP_LAYER = layer('http', 'the composition root (src/main.ts) wires HTTP');
 const SCIM_LAYER = layer('scim', 'the HTTP adapter calls the SCIM adapter, not the other way round');

@@ -34,7 +34,7 @@ const config = {
   seedBudgetS: envNumber('BENCH_SEED_BUDGET', 60),
 };
 
-// The goals the figures are judged against (task brief; ../shared/NOTES.md "Throughput measured here").
+// The goals the figures are judged against (task brief; docs/reference/notes.md "Throughput measured here").
 const GOALS = { readRatio: 0.3, fixedRateP99Ms: 15, memberChangeMs: 20 };
 
 const random = <T>(items: readonly T[]): T => items[Math.floor(Math.random() * items.length)] as T;

@@ -1,6 +1,6 @@
 // CLI-only helper: a pg Pool for the Prisma CLI's PostgreSQL driver adapter.
 // The CLI introspects the catalog (`migrate diff`), whose columns have types like `name` (OID 19) that
-// @prisma/adapter-pg 6.19 cannot deserialize (prisma/orm#27403, ../shared/NOTES.md). Reporting those columns
+// @prisma/adapter-pg 6.19 cannot deserialize (prisma/orm#27403, docs/reference/notes.md). Reporting those columns
 // as `text` (OID 25) is faithful: they are strings. The bridge itself never uses this file.
 import pg from 'pg';
 

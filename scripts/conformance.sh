@@ -3,10 +3,10 @@
 #   1. build (`npm run build`), start `node dist/main.js` on 127.0.0.1, a free port, a fresh temporary SQLite file,
 #      a random SCIM_TOKEN and no upstream configured (the bridge then runs its embedded AAC/Server simulators);
 #   2. Microsoft's Entra collection on the EMPTY store (it counts users and uses fixed userNames);
-#   3. the Okta seed user of idp/CATALOG.md §0.2, then Okta's SPEC test (it needs one complete user stored);
+#   3. the Okta seed user of docs/reference/idp-cases.md §0.2, then Okta's SPEC test (it needs one complete user stored);
 #   4. stop the bridge and judge: Okta must pass 53/53; Entra at least 103/107, where the only failures allowed are
 #      the collection's four "PATCH returns 204" assertions (user PATCH answers 200 with the resource, as RFC 7644
-#      §3.5.2 permits and Okta expects; group PATCH with bare-string members answers 400 per idp/CATALOG.md RX-23).
+#      §3.5.2 permits and Okta expects; group PATCH with bare-string members answers 400 per docs/reference/idp-cases.md RX-23).
 # Environment: CONFORMANCE_DIR (default ../shared/conformance), SKIP_BUILD=1 to reuse dist/, KEEP_LOGS=1 to keep the
 # log folder even on success, BRIDGE_ENTRY (default dist/main.js) to run another entry point.
 # Logs go to a temporary folder whose path is printed.
@@ -91,7 +91,7 @@ for (const f of run.failures) {
   const message = (f.error?.message ?? '').replace(/\s+/g, ' ').slice(0, 300);
   // The collection's four "PATCH answers 204" assertions are the allowed failures: two user PATCHes that we answer
   // 200 with the resource (conformance/README.md "Known conflicts") and two group PATCHes whose members are bare
-  // strings, which idp/CATALOG.md RX-23 says to reject with 400 rather than copy the collection's 204.
+  // strings, which docs/reference/idp-cases.md RX-23 says to reject with 400 rather than copy the collection's 204.
   const known = assertion === 'Status code is 204' && (method.toUpperCase() === 'PATCH' || /patch/i.test(request));
   if (!known) unexpected++;
   lines.push(`${known ? '  known  ' : '  FAILED '} ${method} ${request} :: ${assertion} :: ${message}`);
@@ -110,7 +110,7 @@ else
   ENTRA_UNEXPECTED=1
 fi
 
-# ── 2. The Okta seed user (idp/CATALOG.md §0.2) ─────────────────────────────────────────────────────────────────
+# ── 2. The Okta seed user (docs/reference/idp-cases.md §0.2) ─────────────────────────────────────────────────────────────────
 echo
 echo "==== Okta seed user ===="
 SEED_STATUS=$(curl -sS -o "$WORK/seed-response.json" -w '%{http_code}' -X POST "$SCIM_BASE/Users" \

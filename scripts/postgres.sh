@@ -2,7 +2,7 @@
 # Starts or stops a throw-away PostgreSQL 15 cluster on 127.0.0.1 for tests and migration generation.
 #   scripts/postgres.sh start   → prints the DATABASE_URL to use (postgresql://postgres@127.0.0.1:$PGPORT/bridge)
 #   scripts/postgres.sh stop
-# initdb refuses to run as root, so the cluster belongs to the `postgres` OS user (../shared/NOTES.md).
+# initdb refuses to run as root, so the cluster belongs to the `postgres` OS user (docs/reference/notes.md).
 set -euo pipefail
 PGPORT=${PGPORT:-55432}
 PGDIR=${PGDIR:-/tmp/scim-bridge-pg-$PGPORT}

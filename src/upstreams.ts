@@ -1,5 +1,5 @@
 // Builds the upstream side from the configuration: one connector per configured target, or — with no target
-// configured — the embedded AAC and Server simulators with a connector to each (demo mode, BRIDGE-INTERFACE.md).
+// configured — the embedded AAC and Server simulators with a connector to each (demo mode, docs/reference/bridge-interface.md).
 import type { Connector } from './core/connector.js';
 import type { CredentialStore } from './core/credential-store.js';
 import type { Env } from './config/env.js';

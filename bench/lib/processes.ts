@@ -101,7 +101,7 @@ export interface BridgeServer extends RunningServer {
 
 /**
  * Starts `node dist/main.js` on 127.0.0.1 with a fresh SQLite file in a temporary folder, a random SCIM token and no
- * upstream configured, so the bridge provisions into its embedded simulators (BRIDGE-INTERFACE.md "Start").
+ * upstream configured, so the bridge provisions into its embedded simulators (docs/reference/bridge-interface.md "Start").
  */
 export async function startBridge(
   projectRoot: string,

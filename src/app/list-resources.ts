@@ -1,5 +1,5 @@
 // Serves a SCIM list/query (RFC 7644 §3.4.2) from the store. When the filter translates exactly to indexed SQL and
-// the sort is on a column, COUNT and LIMIT/OFFSET run in the database (../shared/NOTES.md deviation 2); otherwise
+// the sort is on a column, COUNT and LIMIT/OFFSET run in the database (docs/reference/notes.md deviation 2); otherwise
 // the indexed pre-filter narrows the candidates and the exact SCIM filter, sort and paging run in memory.
 import { compileFilter, toIndexPredicate, validateFilter, type FilterNode } from '../scim/filter/index.js';
 import type { ResourceTypeName } from '../scim/schemas.js';

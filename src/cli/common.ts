@@ -1,4 +1,4 @@
-// What every CLI command shares (../shared/BRIDGE-INTERFACE.md, "Operations interface" → CLI): `--database URL`,
+// What every CLI command shares (docs/reference/bridge-interface.md, "Operations interface" → CLI): `--database URL`,
 // `--format table|csv|json` and `--output FILE`; commands that change state also take `--actor NAME` (recorded as
 // who did it; default: the OS user).
 import os from 'node:os';

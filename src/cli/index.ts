@@ -1,5 +1,5 @@
 // The admin and auditor CLI: `node dist/cli/index.js <command>` or `npm run -s cli -- <command>`.
-// Exit codes (../shared/BRIDGE-INTERFACE.md, "Operations interface"): 0 success, 1 failure, 2 usage error.
+// Exit codes (docs/reference/bridge-interface.md, "Operations interface"): 0 success, 1 failure, 2 usage error.
 import { Command, CommanderError } from 'commander';
 import { registerAuditCommands } from './commands/audit.js';
 import { registerMappingsCommands } from './commands/mappings.js';

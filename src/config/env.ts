@@ -1,5 +1,5 @@
 // The bridge's configuration: one documented schema, parsed once at start-up. A bad value stops the start with
-// every problem listed (not just the first). Variables fixed by ../shared/BRIDGE-INTERFACE.md keep their names;
+// every problem listed (not just the first). Variables fixed by docs/reference/bridge-interface.md keep their names;
 // the BRIDGE_* ones are additions of ours, with defaults that suit a single replica.
 import { z } from 'zod';
 
@@ -124,7 +124,7 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
   return result.data;
 }
 
-/** Demo mode: no upstream configured, so the bridge starts its embedded simulators (BRIDGE-INTERFACE.md). */
+/** Demo mode: no upstream configured, so the bridge starts its embedded simulators (docs/reference/bridge-interface.md). */
 export function isDemoMode(env: Env): boolean {
   return !env.AAC_API_URL && !env.SERVER_API_URL;
 }

@@ -62,7 +62,7 @@ export interface HttpRequest {
   method: HttpMethod;
   /** relative to the base URL (`/v4/...`), or an absolute URL for token endpoints on another host */
   path: string;
-  /** arrays become repeated parameters (`userIds=1&userIds=2`, CONTRACTS.md A.6.7) */
+  /** arrays become repeated parameters (`userIds=1&userIds=2`, docs/reference/upstream-contracts.md A.6.7) */
   query?: Record<string, QueryValue | undefined> | undefined;
   json?: unknown;
   form?: Record<string, string> | undefined;

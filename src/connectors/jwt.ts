@@ -1,5 +1,5 @@
 // Reads claims from a JWT without verifying it. The bridge only uses the claims as hints (expiry for proactive
-// refresh, `iss` to derive the AAC token URL, CONTRACTS.md A.2.2); the upstream verifies its own tokens.
+// refresh, `iss` to derive the AAC token URL, docs/reference/upstream-contracts.md A.2.2); the upstream verifies its own tokens.
 import { z } from 'zod';
 
 const claimsSchema = z

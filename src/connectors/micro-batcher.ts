@@ -1,5 +1,5 @@
 // Collects single requests that arrive within a short window into one upstream batch call (AAC invites and
-// suspends take arrays, CONTRACTS.md A.6.4/A.6.5), and routes each item's own result or failure back to its
+// suspends take arrays, docs/reference/upstream-contracts.md A.6.4/A.6.5), and routes each item's own result or failure back to its
 // caller. The window starts with the first item, so a lone request waits at most `windowMs`. While requests keep
 // coming (the previous batch had company and went out less than a second ago) the window widens to
 // `busyWindowMs`: during a burst, waiting a little longer turns many small batch calls into a few large ones, and

@@ -1,6 +1,6 @@
 // When and how long to wait before repeating an upstream request.
 // Exponential backoff with full jitter (delay = random(0, min(max, base · 2^(attempt-1)))), unless the upstream
-// said how long to wait: AAC sends the non-standard `x-retry-after` in seconds (CONTRACTS.md A.5); others send
+// said how long to wait: AAC sends the non-standard `x-retry-after` in seconds (docs/reference/upstream-contracts.md A.5); others send
 // the standard `Retry-After` as seconds or an HTTP date. A server-given wait is honoured but capped.
 
 export interface RetryConfig {

@@ -1,7 +1,7 @@
 // The one contract every upstream connector implements (AAC v4, Alteryx Server v3).
 // The provisioning core talks only to this interface; it knows nothing of HTTP, axios or the upstream payloads.
-// What each method must do on each product is fixed by ../shared/BRIDGE-INTERFACE.md ("What a SCIM operation
-// does upstream"); the request/response shapes by ../shared/upstreams/CONTRACTS.md.
+// What each method must do on each product is fixed by docs/reference/bridge-interface.md ("What a SCIM operation
+// does upstream"); the request/response shapes by docs/reference/upstream-contracts.md.
 
 export type TargetName = 'aac' | 'server';
 export const TARGET_NAMES: readonly TargetName[] = ['aac', 'server'];
@@ -10,7 +10,7 @@ export const TARGET_NAMES: readonly TargetName[] = ['aac', 'server'];
 export interface UserSnapshot {
   /** the bridge's SCIM id, for logs and audit only */
   scimId: string;
-  /** primary `emails` value, else the first `emails` value, else `userName` (BRIDGE-INTERFACE.md) */
+  /** primary `emails` value, else the first `emails` value, else `userName` (docs/reference/bridge-interface.md) */
   email: string;
   givenName?: string | undefined;
   familyName?: string | undefined;

@@ -1,5 +1,5 @@
 // Port for credentials the bridge must persist because the upstream rotates them (AAC refresh tokens,
-// CONTRACTS.md A.2.2: "Once a refresh token has been used, it is no longer valid").
+// docs/reference/upstream-contracts.md A.2.2: "Once a refresh token has been used, it is no longer valid").
 //
 // Every rotated token must be stored BEFORE it is spent again, so that a restart or a second replica never
 // presents an already-spent token. Replicas coordinate through compare-and-set on `version`: a writer that

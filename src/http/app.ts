@@ -54,7 +54,7 @@ export function createApp(deps: AppDeps): express.Express {
   );
   const limits = { maxResults: deps.maxResults, maxPayloadBytes: deps.maxBodyBytes };
   scim.use(discoveryRouter(limits));
-  // Authentication before body parsing: a bad token with a bad body answers 401, not 400 (NOTES deviation 12).
+  // Authentication before body parsing: a bad token with a bad body answers 401, not 400 (docs/reference/notes.md deviation 12).
   scim.use(bearerAuth(deps.tokens));
   scim.use(jsonBody(deps.maxBodyBytes));
   scim.use(scimRouter({ users: deps.users, groups: deps.groups, ...limits }));

@@ -1,6 +1,6 @@
 // Request bodies: JSON under `application/scim+json` (RFC 7644 §3.8), `application/json` (Okta's SPEC test and
 // Microsoft's collection send it) and any other `+json` type, or no Content-Type at all. Other media types → 415.
-// Parse failures become SCIM errors here rather than Express's HTML pages (../shared/NOTES.md deviation 7).
+// Parse failures become SCIM errors here rather than Express's HTML pages (docs/reference/notes.md deviation 7).
 import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import { ScimError } from '../scim/errors.js';
 

@@ -1,4 +1,4 @@
-// Liveness and readiness (BRIDGE-INTERFACE.md): JSON, no authentication. Readiness proves the database answers
+// Liveness and readiness (docs/reference/bridge-interface.md): JSON, no authentication. Readiness proves the database answers
 // and each configured upstream yields a token; it is cached for a few seconds so probes cannot hammer upstreams.
 import { Router } from 'express';
 

@@ -134,6 +134,6 @@ it('has fixtures for both vendors, each naming its case and source', () => {
   expect(fixtures.filter(([f]) => f.startsWith('entra/')).length).toBeGreaterThanOrEqual(25);
   for (const [, fx] of fixtures) {
     expect(fx.case).toMatch(/^[A-Z]{2}-\d{2}$/);
-    expect(fx.source).toContain('CATALOG.md');
+    expect(fx.source).toContain('docs/reference/idp-cases.md');
   }
 });

@@ -1,6 +1,6 @@
 /**
  * Stored document → SCIM resource (RFC 7643 §3, §4; catalog CE-4, CE-5, CE-6, RM-01..09).
- * Plain object work only (no scimmy coercion: NOTES "≈0.3 ms per GET"); the stored document is already normalised.
+ * Plain object work only (no scimmy coercion: docs/reference/notes.md "≈0.3 ms per GET"); the stored document is already normalised.
  */
 import { URN } from './schemas.js';
 import type { JsonObject as Obj } from './values.js';

@@ -6,7 +6,7 @@
  * (RFC 7643 §2.1 "Attribute names are case insensitive"). Nothing on the request path calls into scimmy.
  *
  * Discovery documents (RFC 7644 §4) are built here too, with absolute `meta.location` (scimmy's are relative and
- * process-global, NOTES #11).
+ * process-global, docs/reference/notes.md #11).
  */
 import SCIMMY from 'scimmy';
 
@@ -24,7 +24,7 @@ export const URN = {
   SearchRequest: 'urn:ietf:params:scim:api:messages:2.0:SearchRequest',
 } as const;
 
-// NOTES #5: the enterprise extension must be declared on User once, before anything describes the schema.
+// docs/reference/notes.md #5: the enterprise extension must be declared on User once, before anything describes the schema.
 // `extend` is idempotent in scimmy 1.3.5 (it skips an extension that is already included).
 // (Called on the definition: the static `Schema.extend` typing in scimmy.d.ts rejects a Schema class.)
 SCIMMY.Schemas.User.definition.extend(SCIMMY.Schemas.EnterpriseUser.definition);

@@ -1,8 +1,8 @@
 /**
  * Value coercion by schema type, shared by POST/PUT normalisation and PATCH.
  *
- * Implemented here rather than with scimmy's coercion because scimmy rejects Entra's string booleans (NOTES #3,
- * catalog EN-14/EN-28), drops or rejects the enterprise manager string (NOTES #5, EN-22) and is slow (NOTES "0.3 ms").
+ * Implemented here rather than with scimmy's coercion because scimmy rejects Entra's string booleans (docs/reference/notes.md #3,
+ * catalog EN-14/EN-28), drops or rejects the enterprise manager string (docs/reference/notes.md #5, EN-22) and is slow (docs/reference/notes.md "0.3 ms").
  * Rules:
  *  - `null` and `""` mean unassigned (RFC 7643 §2.5, catalog CE-5, EN-26) → `undefined`;
  *  - booleans accept `true`/`false` and the strings "True"/"False" in any case;

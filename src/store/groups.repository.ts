@@ -1,5 +1,5 @@
 // SCIM groups. Members are rows of GroupMember, so that adding or removing one member of a 20 000-member group is
-// one insert or delete, never a rewrite of the whole list (../shared/NOTES.md deviation 10).
+// one insert or delete, never a rewrite of the whole list (docs/reference/notes.md deviation 10).
 import type { DatabaseHandle } from './database.js';
 import { toPrismaWhere, type IndexPredicate } from './index-predicate.js';
 import { inChunks } from './provisioning/read.js';

@@ -1,5 +1,5 @@
 // Applies the committed migrations (prisma/<provider>/migrations/NNNN_name/migration.sql) at start-up.
-// Prisma's own `migrate deploy` needs a binary engine or a patched driver adapter here (../shared/NOTES.md), so the
+// Prisma's own `migrate deploy` needs a binary engine or a patched driver adapter here (docs/reference/notes.md), so the
 // bridge applies the SQL itself: each migration once, in order, inside a transaction, recorded with a checksum in
 // `_bridge_migrations`. A changed, already-applied migration stops the start: migrations are append-only.
 import crypto from 'node:crypto';

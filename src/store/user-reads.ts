@@ -1,7 +1,7 @@
 // The hot read paths of the IdPs — GET /Users/{id} and the `userName eq` / `externalId eq` lookups Okta and Entra
 // run before every change — answered with ONE query each. On SQLite it runs on the direct read-only better-sqlite3
 // connection of ./sql-runner.ts (WAL: readers never wait for the writer, and see only committed data); a Prisma
-// query costs ~0.3 ms of CPU (../shared/NOTES.md), the prepared statement a few microseconds. PostgreSQL keeps
+// query costs ~0.3 ms of CPU (docs/reference/notes.md), the prepared statement a few microseconds. PostgreSQL keeps
 // the Prisma path. Decision and numbers: docs/decisions/0005-hot-read-path.md.
 import type { DatabaseHandle } from './database.js';
 import { sql } from './sql.js';

@@ -1,4 +1,4 @@
-// Replays every Okta and Entra request fixture (test/fixtures/idp, copied from ../shared/idp/CATALOG.md with its
+// Replays every Okta and Entra request fixture (test/fixtures/idp, copied from docs/reference/idp-cases.md with its
 // source) through real HTTP into a real database, and checks the stored result, not just the status.
 import fs from 'node:fs';
 import path from 'node:path';

@@ -1,5 +1,5 @@
 // The contract suite against the AAC simulator, under the default settings and under the other side of every
-// Part D uncertainty that changes what the connector sees (CONTRACTS.md Part D #7-#16).
+// Part D uncertainty that changes what the connector sees (docs/reference/upstream-contracts.md Part D #7-#16).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulators, type AacSettings, type RunningSimulators } from '../../src/simulators/index.js';
 import { aacHarness } from './aac-harness.js';
@@ -45,7 +45,7 @@ connectorContract(
 );
 
 describe('AAC traits', () => {
-  it('declare the AAC column of BRIDGE-INTERFACE.md', async () => {
+  it('declare the AAC column of docs/reference/bridge-interface.md', async () => {
     const sut = aacHarness(sims);
     expect(sut.connector.traits).toEqual({
       label: 'Alteryx Analytics Cloud',

@@ -1,4 +1,4 @@
-// The one behaviour suite every Connector must pass (STYLE.md: contract suites): the AAC and Server connectors
+// The one behaviour suite every Connector must pass (docs/reference/style.md: contract suites): the AAC and Server connectors
 // against their simulators, and the provisioning tests' in-memory fake. The harness reads the upstream's state so the
 // assertions check what really happened upstream, not what the connector says; where the products differ, the
 // connector's declared traits (src/core/connector.ts) say what to expect, so the suite also proves the declaration.

@@ -1,5 +1,5 @@
 // The contract suite against the Server simulator, under the default settings and under the other side of the
-// Part D uncertainties that change what the connector sees (CONTRACTS.md Part D #22-#28).
+// Part D uncertainties that change what the connector sees (docs/reference/upstream-contracts.md Part D #22-#28).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulators, type RunningSimulators, type ServerSettings } from '../../src/simulators/index.js';
 import { connectorContract } from './connector.contract.js';
@@ -42,7 +42,7 @@ connectorContract(
 );
 
 describe('Server traits', () => {
-  it('declare the Server column of BRIDGE-INTERFACE.md, deprovisioning as SERVER_DELETE_MODE says', async () => {
+  it('declare the Server column of docs/reference/bridge-interface.md, deprovisioning as SERVER_DELETE_MODE says', async () => {
     for (const deleteMode of ['deactivate', 'delete'] as const) {
       const sut = serverHarness(sims, { deleteMode });
       expect(sut.connector.traits).toEqual({

@@ -14,7 +14,7 @@ describe.each(databaseKinds())('upstream outcomes seen by the IdP (%s)', (kind) 
 
   it('a Server refusal answers a SCIM 4xx, keeps no SCIM user and leaves no AAC invite behind', async () => {
     app = await startProvisionedApp(kind);
-    // Windows-authentication Servers refuse user creation through the API with 400 (CONTRACTS.md B.5, Part D #30)
+    // Windows-authentication Servers refuse user creation through the API with 400 (docs/reference/upstream-contracts.md B.5, Part D #30)
     app.sims.server.control.updateSettings({ auth_mode: 'windows' });
     const email = 'refused@example.com';
     const res = await app.scim.post('/Users').send(userBody(email));

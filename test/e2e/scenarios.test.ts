@@ -1,7 +1,7 @@
-// End-to-end proof of issue 4: the IdP scenario scripts of ../shared/idp/CATALOG.md §13 (SC-01 to SC-07)
+// End-to-end proof of issue 4: the IdP scenario scripts of docs/reference/idp-cases.md §13 (SC-01 to SC-07)
 // replayed with the catalog's request shapes through the bridge as `npm start` builds it, into the
 // AAC and Server simulators. After each step the upstream state is asserted through the simulators' controls
-// (BRIDGE-INTERFACE.md "What a SCIM operation does upstream"), plus the id-mapping rows and the audit trail.
+// (docs/reference/bridge-interface.md "What a SCIM operation does upstream"), plus the id-mapping rows and the audit trail.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { TargetName } from '../../src/core/connector.js';
 import { databaseKinds } from '../support/databases.js';

@@ -1,4 +1,4 @@
-// Reconcile rules for users (BRIDGE-INTERFACE.md "What a SCIM operation does upstream"), driven end to end through
+// Reconcile rules for users (docs/reference/bridge-interface.md "What a SCIM operation does upstream"), driven end to end through
 // the outbox, the runner and the Prisma store on a real database, against fake connectors.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Provisioning } from '../../src/container.js';

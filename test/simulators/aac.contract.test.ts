@@ -1,4 +1,4 @@
-// Contract tests of the AAC simulator through real HTTP: each test names the CONTRACTS.md section it checks.
+// Contract tests of the AAC simulator through real HTTP: each test names the docs/reference/upstream-contracts.md section it checks.
 import { describe, expect, it } from 'vitest';
 import { invite, useAacSimulator } from './aac-fixture.js';
 import { arr, decodeJwtPayload, http, obj } from './http.js';

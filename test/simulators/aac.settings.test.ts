@@ -1,4 +1,4 @@
-// Each CONTRACTS.md Part D setting of the AAC simulator (#1–#20) flips the behaviour it names.
+// Each docs/reference/upstream-contracts.md Part D setting of the AAC simulator (#1–#20) flips the behaviour it names.
 import { describe, expect, it } from 'vitest';
 import { invite, useAacSimulator } from './aac-fixture.js';
 import { arr, decodeJwtPayload, http, obj } from './http.js';

@@ -1,4 +1,4 @@
-// Contract tests of the Alteryx Server simulator through real HTTP: each test names the CONTRACTS.md section it checks.
+// Contract tests of the Alteryx Server simulator through real HTTP: each test names the docs/reference/upstream-contracts.md section it checks.
 import { describe, expect, it } from 'vitest';
 import { arr, http, obj } from './http.js';
 import { createGroup, createUser, newUser, useServerSimulator } from './server-fixture.js';

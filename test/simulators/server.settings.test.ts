@@ -1,4 +1,4 @@
-// Each CONTRACTS.md Part D setting of the Server simulator (#21–#33) flips the behaviour it names.
+// Each docs/reference/upstream-contracts.md Part D setting of the Server simulator (#21–#33) flips the behaviour it names.
 import { describe, expect, it } from 'vitest';
 import { arr, http, obj } from './http.js';
 import { createGroup, createUser, newUser, useServerSimulator } from './server-fixture.js';

@@ -1,4 +1,4 @@
-// The AAC v4 REST calls the connector needs (CONTRACTS.md A.6), one method each, responses parsed with zod.
+// The AAC v4 REST calls the connector needs (docs/reference/upstream-contracts.md A.6), one method each, responses parsed with zod.
 // No provisioning rules here: those live in connector.ts.
 import type { CallContext } from '../../core/connector.js';
 import type { HttpClient, HttpResponse } from '../http-client.js';

@@ -1,4 +1,4 @@
-// The AAC Connector: provisioning rules of BRIDGE-INTERFACE.md ("What a SCIM operation does upstream", AAC
+// The AAC Connector: provisioning rules of docs/reference/bridge-interface.md ("What a SCIM operation does upstream", AAC
 // column) on top of AacApi. Invites and (un)suspends are micro-batched: calls arriving within a short window
 // share one upstream batch call, and each caller gets its own result back.
 import type {
@@ -49,7 +49,7 @@ const MEMBER_IDS_PER_CALL = 50;
 /** Parallel look-ups after a batch invite; the HttpClient's rate limit and concurrency cap apply underneath. */
 const LOOKUP_CONCURRENCY = 32;
 
-/** BRIDGE-INTERFACE.md, AAC column (docs/reference/bridge-interface.md). */
+/** docs/reference/bridge-interface.md, AAC column (docs/reference/bridge-interface.md). */
 export const AAC_TRAITS: ConnectorTraits = {
   label: 'Alteryx Analytics Cloud',
   provisionsInactiveUsers: false,
@@ -95,7 +95,7 @@ export class AacConnector implements Connector {
       const existing = await this.findMember(user.email, ctx);
       if (existing) return this.adopt(existing, user, ctx);
       const personId = await this.invites.add({ email: user.email, ctx });
-      // BRIDGE-INTERFACE: AAC only hears about active users; if asked anyway, keep the invitee suspended.
+      // docs/reference/bridge-interface.md: AAC only hears about active users; if asked anyway, keep the invitee suspended.
       if (!user.active) await this.suspends.add({ personId, ctx });
       return { upstreamId: personId, outcome: 'invited' };
     });

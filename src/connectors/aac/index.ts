@@ -10,7 +10,7 @@ import { AacTokenProvider } from './token-provider.js';
 export interface AacConnectorConfig {
   /** AAC_API_URL, e.g. `https://us1.alteryxcloud.com` (the `/v4` paths are appended) */
   apiUrl: string;
-  /** AAC_TOKEN_URL; default: the access/refresh token's `iss` + `/token` (CONTRACTS A.2.2) */
+  /** AAC_TOKEN_URL; default: the access/refresh token's `iss` + `/token` (docs/reference/upstream-contracts.md A.2.2) */
   tokenUrl?: string | undefined;
   /** AAC_CLIENT_ID (public) */
   clientId: string;

@@ -1,4 +1,4 @@
-// SCIM ⇄ AAC translation rules (CONTRACTS.md A.6.3/A.6.4), pure functions.
+// SCIM ⇄ AAC translation rules (docs/reference/upstream-contracts.md A.6.3/A.6.4), pure functions.
 import type { UserSnapshot } from '../../core/connector.js';
 import type { AacPerson } from './schemas.js';
 

@@ -1,4 +1,4 @@
-// zod schemas for what AAC sends back (CONTRACTS.md Part A). Responses are parsed, never trusted: unknown
+// zod schemas for what AAC sends back (docs/reference/upstream-contracts.md Part A). Responses are parsed, never trusted: unknown
 // fields pass through untouched, the fields the connector relies on are checked. Where the contract leaves a
 // shape open (Part D), every known variant is accepted.
 import { z } from 'zod';

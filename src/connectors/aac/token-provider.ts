@@ -1,4 +1,4 @@
-// AAC OAuth 2.0 refresh-token grant with rotation (CONTRACTS.md A.2.2):
+// AAC OAuth 2.0 refresh-token grant with rotation (docs/reference/upstream-contracts.md A.2.2):
 //   POST {tokenUrl}  grant_type=refresh_token&refresh_token=…&client_id=…  →  {access_token, refresh_token, expires_in}
 // Every use of a refresh token invalidates it, so the current token pair lives in the CredentialStore and is
 // written there (compare-and-set) before the new refresh token can be spent again.

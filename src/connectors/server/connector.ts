@@ -1,4 +1,4 @@
-// The Alteryx Server Connector: provisioning rules of BRIDGE-INTERFACE.md (Server column) on top of ServerApi.
+// The Alteryx Server Connector: provisioning rules of docs/reference/bridge-interface.md (Server column) on top of ServerApi.
 import type {
   CallContext,
   Connector,
@@ -37,7 +37,7 @@ const REMOVE_CONCURRENCY = 4;
 
 export class ServerConnector implements Connector {
   readonly target = 'server' as const;
-  /** BRIDGE-INTERFACE.md, Server column (docs/reference/bridge-interface.md). */
+  /** docs/reference/bridge-interface.md, Server column (docs/reference/bridge-interface.md). */
   readonly traits: ConnectorTraits;
   private readonly api: ServerApi;
   private readonly perEmail = new KeyedMutex();

@@ -1,4 +1,4 @@
-// SCIM ⇄ Server user translation (CONTRACTS.md B.5), pure functions.
+// SCIM ⇄ Server user translation (docs/reference/upstream-contracts.md B.5), pure functions.
 import type { UserSnapshot } from '../../core/connector.js';
 
 /** UpdateUserContract keys (B.5): the PUT body is built from these only, taken from the GET and then merged. */

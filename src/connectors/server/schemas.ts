@@ -1,4 +1,4 @@
-// zod schemas for what Alteryx Server v3 sends back (CONTRACTS.md Part B). Parsed, never trusted; unknown
+// zod schemas for what Alteryx Server v3 sends back (docs/reference/upstream-contracts.md Part B). Parsed, never trusted; unknown
 // fields pass through (a GET-merge-PUT must send back what it received, B.5).
 import { z } from 'zod';
 

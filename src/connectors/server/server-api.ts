@@ -1,4 +1,4 @@
-// The Alteryx Server v3 REST calls the connector needs (CONTRACTS.md B.5, B.6), one method each, responses
+// The Alteryx Server v3 REST calls the connector needs (docs/reference/upstream-contracts.md B.5, B.6), one method each, responses
 // parsed with zod. Provisioning rules live in connector.ts.
 import type { z } from 'zod';
 import type { CallContext } from '../../core/connector.js';

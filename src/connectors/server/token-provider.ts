@@ -1,4 +1,4 @@
-// Alteryx Server OAuth2 client credentials (CONTRACTS.md B.2):
+// Alteryx Server OAuth2 client credentials (docs/reference/upstream-contracts.md B.2):
 //   POST {base}/oauth2/token  grant_type=client_credentials, credentials in a Basic header (default) or the form.
 // No refresh token: the token is cached until shortly before `expires_in` and fetched again after that or
 // after a 401. Concurrent callers share one fetch.

@@ -1,5 +1,5 @@
 // Member leasing: a group job provisions a member user that has no upstream id yet on the target ("users not yet
-// invited are invited first", BRIDGE-INTERFACE.md), under that user's own lease, so that it never runs at the same
+// invited are invited first", docs/reference/bridge-interface.md), under that user's own lease, so that it never runs at the same
 // time as the user's own execution. A user held elsewhere makes the delta wait (`busy`): the group job comes back
 // shortly.
 import { randomUUID } from 'node:crypto';

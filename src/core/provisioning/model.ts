@@ -45,7 +45,7 @@ export interface GroupPushed {
 
 /** Target-specific memory kept with the mapping. */
 export interface MappingExtra {
-  /** upstream usergroup ids a Server deactivation emptied (BRIDGE-INTERFACE.md: "remember the usergroups") */
+  /** upstream usergroup ids a Server deactivation emptied (docs/reference/bridge-interface.md: "remember the usergroups") */
   removedGroupIds?: string[] | undefined;
   /** why the last name/email change could not be propagated (AAC), until a later change goes through */
   notPropagated?: string | undefined;

@@ -203,7 +203,7 @@ async function syncMembers(
         else unprovisioned.push(row);
       }
     }
-    // "users not yet invited are invited first" (BRIDGE-INTERFACE.md), a few at a time.
+    // "users not yet invited are invited first" (docs/reference/bridge-interface.md), a few at a time.
     await forEachConcurrently(unprovisioned, ENSURE_CONCURRENCY, async (row) => {
       const ensured = await deps.ensureMemberUser(row.userId);
       if (ensured.kind === 'busy') {

@@ -1,4 +1,4 @@
-// Brings one target in line with the CURRENT SCIM state of one user (BRIDGE-INTERFACE.md, "What a SCIM operation
+// Brings one target in line with the CURRENT SCIM state of one user (docs/reference/bridge-interface.md, "What a SCIM operation
 // does upstream"). Idempotent by construction: the diff base is the mapping's `lastPushed`, so running it twice,
 // or once for three coalesced changes, does the right thing. Mutates `mapping`; the runner persists it even when
 // a step throws, so partial progress (an upstream id obtained) is never lost.
@@ -117,7 +117,7 @@ async function removeUpstreamUser(ctx: ReconcileContext, mapping: Mapping): Prom
   mapping.reason = null;
 }
 
-/** local@domain.tld: the shape both upstreams accept (CONTRACTS.md B.5 validation; AAC invites by e-mail). */
+/** local@domain.tld: the shape both upstreams accept (docs/reference/upstream-contracts.md B.5 validation; AAC invites by e-mail). */
 export function looksLikeEmail(value: string): boolean {
   return /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(value);
 }
@@ -133,7 +133,7 @@ async function converge(
   let justProvisioned = false;
 
   if (!mapping.upstreamId) {
-    // BRIDGE-INTERFACE.md: "POST /Users with active false → nothing upstream" on AAC.
+    // docs/reference/bridge-interface.md: "POST /Users with active false → nothing upstream" on AAC.
     if (!traits.provisionsInactiveUsers && !user.active) {
       const reason = 'inactive user: not invited until activated';
       if (mapping.state !== 'not_propagated' || mapping.reason !== reason) {
@@ -172,7 +172,7 @@ async function converge(
   if (fields.length > 0) {
     const updated = await connector.updateUser(upstreamId, user, call);
     if (updated.outcome === 'not-propagated') {
-      // AAC admins cannot change a person's name or email: keep the SCIM value, say so (BRIDGE-INTERFACE.md).
+      // AAC admins cannot change a person's name or email: keep the SCIM value, say so (docs/reference/bridge-interface.md).
       const reason = updated.reason ?? `${traits.label} does not accept changes of ${fields.join(', ')}`;
       mapping.extra.notPropagated = reason;
       ctx.record({ action: 'updateUser', outcome: 'not_propagated', fields, reason, email: user.email });

@@ -1,6 +1,6 @@
 /**
  * Translates a filter into a storage-neutral predicate over the store's indexed columns, so the store can page in
- * SQL (NOTES #2, #9) instead of loading every row.
+ * SQL (docs/reference/notes.md #2, #9) instead of loading every row.
  *
  * Contract with the store:
  *  - `exact: true`  → the predicate selects exactly the matching resources: COUNT + LIMIT/OFFSET in SQL.
@@ -112,7 +112,7 @@ function leaf(
       // Text ordering (gt/lt) depends on the database collation; leave it to the matcher.
       if (op === 'gt' || op === 'ge' || op === 'lt' || op === 'le') return NONE;
       // Substring tests on caseExact columns are only a superset: SQLite's LIKE (Prisma `contains`) ignores case
-      // (NOTES "Behaviour differences"). On *Lower columns both sides are lower-cased, so they stay exact.
+      // (docs/reference/notes.md "Behaviour differences"). On *Lower columns both sides are lower-cased, so they stay exact.
       return {
         predicate: { column: col.column, op, value },
         exact: col.kind === 'lower' || op === 'eq' || op === 'ne',

@@ -1,6 +1,6 @@
 /**
  * In-memory filter evaluation with SCIM semantics (RFC 7644 §3.4.2.2, RFC 7643 §2.2), replacing scimmy's
- * `Filter.match()` (NOTES #9: it crashes on missing complex attributes, ignores caseExact=false and extensions).
+ * `Filter.match()` (docs/reference/notes.md #9: it crashes on missing complex attributes, ignores caseExact=false and extensions).
  *
  * A filter is compiled once per (node, resource type) into closures with all paths resolved against the schema, so
  * matching a candidate is plain property access. Compilation also validates the filter: unknown attributes and

@@ -2,7 +2,7 @@
  * A small recursive-descent parser for SCIM filters (RFC 7644 §3.4.2.2) and PATCH paths (§3.5.2).
  *
  * Why our own parser instead of scimmy's Types.Filter: scimmy 1.3.5 crashes on `filter=userName` and accepts
- * `userName eq` (NOTES #8), and its output is shaped for its own matcher, which we cannot use (NOTES #9). A parser of
+ * `userName eq` (docs/reference/notes.md #8), and its output is shaped for its own matcher, which we cannot use (docs/reference/notes.md #9). A parser of
  * ~250 lines gives exact error messages (invalidFilter with the position), full control over precedence
  * (`not` > `and` > `or`), and the leniencies the IdPs need:
  *  - attribute names and operators are case-insensitive ("USERNAME EQ", catalog RF-03);

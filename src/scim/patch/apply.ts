@@ -5,7 +5,7 @@
  *
  * IdP quirks honoured here (catalog section in brackets):
  *  - path-less add/replace with a value object, incl. dotted keys `name.givenName` and URN keys [OK-10, EN-20, RX-19];
- *  - `emails[type eq "work"].value` add/replace creates the element when absent [EN-21, NOTES #4], also for
+ *  - `emails[type eq "work"].value` add/replace creates the element when absent [EN-21, docs/reference/notes.md #4], also for
  *    `replace` (Entra-compatible alternative of RX-09, documented in the catalog);
  *  - URN paths with "2.0" in them [EN-19, RX-18]; bare `manager` path and manager string value [EN-22..24];
  *  - string booleans by schema type [EN-14/15/17]; "" / null as unassigned [EN-26];
@@ -285,7 +285,7 @@ function applyFiltered(
   }
 
   if (matched.length === 0) {
-    // Create on absent (EN-21 / NOTES #4): the new element carries the filter's equality constraints.
+    // Create on absent (EN-21 / docs/reference/notes.md #4): the new element carries the filter's equality constraints.
     const template = equalityTemplate(filter);
     if (!template)
       throw badRequest('noTarget', `No value matches '${label}' and the filter does not describe a new one`);

@@ -205,7 +205,7 @@ describe('applyGroupPatch: membership delta (catalog §4, §7)', () => {
   });
 });
 
-describe('applyGroupPatch cost does not depend on group size (NOTES #10)', () => {
+describe('applyGroupPatch cost does not depend on group size (docs/reference/notes.md #10)', () => {
   it('never reads the member list, so one member add is O(1) whatever the group size', () => {
     // A structural check instead of a timing one (timings belong in bench/): a group whose `members` throws on any
     // access proves the engine never touches the list, so a 20 000-member group costs what a 1-member group does.

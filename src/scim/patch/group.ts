@@ -1,6 +1,6 @@
 /**
  * PATCH /Groups/{id}. Member operations never touch the member list: they become a `MemberDelta` the store applies
- * as join-table inserts/deletes (NOTES #10), so adding one member to a 20 000-member group costs O(1) here.
+ * as join-table inserts/deletes (docs/reference/notes.md #10), so adding one member to a 20 000-member group costs O(1) here.
  *
  * Member forms accepted (catalog §4, §7):
  *  - `add members [{value}]` (OG-06, EG-06 with `"$ref":null`, EG-07 several at once);

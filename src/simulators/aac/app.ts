@@ -1,5 +1,5 @@
 // Assembles the AAC simulator: controls under /__sim/, the token endpoint, and the same IAM handlers on `/v4` and
-// `/iam/v1` (CONTRACTS.md A.1), with groups and a few listings on `/v4` only.
+// `/iam/v1` (docs/reference/upstream-contracts.md A.1), with groups and a few listings on `/v4` only.
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import { faultMiddleware } from '../shared/faults.js';
 import { requestLogMiddleware } from '../shared/request-log.js';

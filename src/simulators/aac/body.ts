@@ -1,4 +1,4 @@
-// Validates a JSON body against a zod schema and answers AAC's 400 ValidationFailed (CONTRACTS.md A.4) on mismatch.
+// Validates a JSON body against a zod schema and answers AAC's 400 ValidationFailed (docs/reference/upstream-contracts.md A.4) on mismatch.
 import type { z } from 'zod';
 import { AacError } from './errors.js';
 

@@ -1,4 +1,4 @@
-// AAC's error body `{"exception":{"name","message","details"}}` (CONTRACTS.md A.4).
+// AAC's error body `{"exception":{"name","message","details"}}` (docs/reference/upstream-contracts.md A.4).
 import type { Response } from 'express';
 
 export class AacError extends Error {

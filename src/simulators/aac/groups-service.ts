@@ -1,4 +1,4 @@
-// CONTRACTS.md A.6.7 workspace user groups. Member ids arrive as strings or ints (spec: strings; people: ints).
+// docs/reference/upstream-contracts.md A.6.7 workspace user groups. Member ids arrive as strings or ints (spec: strings; people: ints).
 import type { SimClock } from '../shared/clock.js';
 import { ulid } from '../shared/ids.js';
 import { AacError } from './errors.js';

@@ -1,4 +1,4 @@
-// Cross-cutting behaviour of the AAC API surfaces (CONTRACTS.md A.1, A.2.2, A.4, A.5).
+// Cross-cutting behaviour of the AAC API surfaces (docs/reference/upstream-contracts.md A.1, A.2.2, A.4, A.5).
 import type { NextFunction, Request, Response } from 'express';
 import { requestId } from '../shared/ids.js';
 import { AacError, aacErrorBody, sendAacError } from './errors.js';

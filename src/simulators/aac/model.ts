@@ -1,4 +1,4 @@
-// In-memory records of the AAC simulator. Field names follow CONTRACTS.md A.6.1/A.6.3/A.6.6/A.6.7; presenters.ts turns
+// In-memory records of the AAC simulator. Field names follow docs/reference/upstream-contracts.md A.6.1/A.6.3/A.6.6/A.6.7; presenters.ts turns
 // them into the JSON shapes of the contract.
 
 /** Stored membership status, always in API vocabulary (A.6.4); presenters translate for Part D #14. */

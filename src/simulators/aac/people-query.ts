@@ -1,4 +1,4 @@
-// Filtering, sorting and paging of people lists (CONTRACTS.md A.3, A.6.2).
+// Filtering, sorting and paging of people lists (docs/reference/upstream-contracts.md A.3, A.6.2).
 import { AacError } from './errors.js';
 import type { Membership, MembershipStatus, Person } from './model.js';
 import { parseStatus } from './presenters.js';

@@ -1,4 +1,4 @@
-// Rules of the AAC people operations (CONTRACTS.md A.6.4 invitations, A.6.5 deprovisioning, A.6.3 person update).
+// Rules of the AAC people operations (docs/reference/upstream-contracts.md A.6.4 invitations, A.6.5 deprovisioning, A.6.3 person update).
 // Everything is scoped to one workspace; callers have already checked that the token may act on it.
 import type { SimClock } from '../shared/clock.js';
 import { AacError } from './errors.js';

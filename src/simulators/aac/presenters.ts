@@ -1,4 +1,4 @@
-// JSON shapes of CONTRACTS.md A.6.1 (workspace), A.6.3 (person), A.6.6 (role), A.6.7 (group).
+// JSON shapes of docs/reference/upstream-contracts.md A.6.1 (workspace), A.6.3 (person), A.6.6 (role), A.6.7 (group).
 import type { Group, Membership, MembershipStatus, Person, Role, Workspace } from './model.js';
 import type { AacSettings } from './settings.js';
 import type { AacStore } from './store.js';

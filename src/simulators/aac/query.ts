@@ -1,4 +1,4 @@
-// Query-string helpers for the AAC list conventions (CONTRACTS.md A.3): offset/limit paging, includeCount, and the
+// Query-string helpers for the AAC list conventions (docs/reference/upstream-contracts.md A.3): offset/limit paging, includeCount, and the
 // `{data, count?}` envelope. Bad values answer 400 ValidationFailed, like the real API's input validation.
 import { AacError } from './errors.js';
 import type { AacSettings } from './settings.js';

@@ -1,4 +1,4 @@
-// CONTRACTS.md A.5 / Part D #18: per-endpoint quotas per user and per workspace in one-minute windows, with the
+// docs/reference/upstream-contracts.md A.5 / Part D #18: per-endpoint quotas per user and per workspace in one-minute windows, with the
 // `x-rate-limit-*` headers and the non-standard `x-retry-after` (seconds).
 import type { Response } from 'express';
 import { compilePathPattern, methodMatches } from '../shared/path-pattern.js';

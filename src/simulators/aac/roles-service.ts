@@ -1,4 +1,4 @@
-// CONTRACTS.md A.6.6: roles are workspace policies; people are assigned by policy id.
+// docs/reference/upstream-contracts.md A.6.6: roles are workspace policies; people are assigned by policy id.
 import { AacError } from './errors.js';
 import type { Role } from './model.js';
 import type { PeopleService } from './people-service.js';

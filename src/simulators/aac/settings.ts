@@ -1,4 +1,4 @@
-// Every open question of CONTRACTS.md Part D about AAC (#1–#20) as a validated setting, so tests can try both sides.
+// Every open question of docs/reference/upstream-contracts.md Part D about AAC (#1–#20) as a validated setting, so tests can try both sides.
 // Keys are the Part D keys without the `aac.` prefix, to keep the link to the contract obvious.
 import { z } from 'zod';
 

@@ -1,4 +1,4 @@
-// The AAC token issuer (the "pingauth" side, CONTRACTS.md A.2.2): refresh-token grant with rotation, JWT-shaped
+// The AAC token issuer (the "pingauth" side, docs/reference/upstream-contracts.md A.2.2): refresh-token grant with rotation, JWT-shaped
 // tokens signed by the simulator, and the bookkeeping the controls need (expire all access tokens, revoke a refresh
 // token). Secrets (token strings) never leave this module except in the token endpoint's answer.
 import { randomBytes, randomUUID } from 'node:crypto';

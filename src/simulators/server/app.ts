@@ -1,5 +1,5 @@
 // Assembles the Server simulator: controls under /__sim/, and under the Web API base path (Part D #21, default
-// `/webapi`) the token endpoint and the v3 users/usergroups API (CONTRACTS.md B).
+// `/webapi`) the token endpoint and the v3 users/usergroups API (docs/reference/upstream-contracts.md B).
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import { faultMiddleware } from '../shared/faults.js';
 import { requestLogMiddleware } from '../shared/request-log.js';

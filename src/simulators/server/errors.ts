@@ -1,4 +1,4 @@
-// Server's ASP.NET Web API error shapes (CONTRACTS.md B.7): `{message}` and `{message, modelState}`.
+// Server's ASP.NET Web API error shapes (docs/reference/upstream-contracts.md B.7): `{message}` and `{message, modelState}`.
 export class ServerError extends Error {
   constructor(
     readonly status: number,

@@ -1,4 +1,4 @@
-// Query handling of the unpaged v3 lists (CONTRACTS.md B.5): filters, view selection, and optional paging (Part D #25).
+// Query handling of the unpaged v3 lists (docs/reference/upstream-contracts.md B.5): filters, view selection, and optional paging (Part D #25).
 import { ServerError } from './errors.js';
 import type { User } from './model.js';
 import { parseRole } from './roles.js';

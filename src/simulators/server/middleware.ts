@@ -1,4 +1,4 @@
-// Cross-cutting behaviour of the Server v3 API (CONTRACTS.md B.2, B.3).
+// Cross-cutting behaviour of the Server v3 API (docs/reference/upstream-contracts.md B.2, B.3).
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { ServerError } from './errors.js';
 import type { ServerSimulator } from './simulator.js';

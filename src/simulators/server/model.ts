@@ -1,4 +1,4 @@
-// In-memory records of the Server simulator (CONTRACTS.md B.5, B.6). Ids are 24-hex strings.
+// In-memory records of the Server simulator (docs/reference/upstream-contracts.md B.5, B.6). Ids are 24-hex strings.
 import type { ServerRole } from './roles.js';
 
 export interface UserFields {

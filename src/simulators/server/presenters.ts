@@ -1,4 +1,4 @@
-// JSON shapes of CONTRACTS.md B.5 (UserView, reduced view) and B.6 (usergroup views).
+// JSON shapes of docs/reference/upstream-contracts.md B.5 (UserView, reduced view) and B.6 (usergroup views).
 import type { User, UserGroup } from './model.js';
 
 export function presentUserFull(user: User) {

@@ -1,4 +1,4 @@
-// CONTRACTS.md B.4: the API role enum, and the UI labels accepted only when `role_enum_strict` is off (Part D #33).
+// docs/reference/upstream-contracts.md B.4: the API role enum, and the UI labels accepted only when `role_enum_strict` is off (Part D #33).
 export const SERVER_ROLES = ['NoAccess', 'Viewer', 'Member', 'Artisan', 'Curator', 'Evaluated'] as const;
 export type ServerRole = (typeof SERVER_ROLES)[number];
 

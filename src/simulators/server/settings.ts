@@ -1,4 +1,4 @@
-// Every open question of CONTRACTS.md Part D about Alteryx Server (#21–#33) as a validated setting.
+// Every open question of docs/reference/upstream-contracts.md Part D about Alteryx Server (#21–#33) as a validated setting.
 // Keys are the Part D keys without the `server.` prefix.
 import { z } from 'zod';
 

@@ -1,4 +1,4 @@
-// The Server simulator's state and its rules (CONTRACTS.md B.5, B.6), indexed for the hot paths: users by id and by
+// The Server simulator's state and its rules (docs/reference/upstream-contracts.md B.5, B.6), indexed for the hot paths: users by id and by
 // lower-cased email, each user's usergroups.
 import type { SimClock } from '../shared/clock.js';
 import { hexId } from '../shared/ids.js';

@@ -1,4 +1,4 @@
-// Server's OAuth2 client-credentials tokens (CONTRACTS.md B.2): opaque bearer strings, 60 minutes by default, no
+// Server's OAuth2 client-credentials tokens (docs/reference/upstream-contracts.md B.2): opaque bearer strings, 60 minutes by default, no
 // refresh token. Token strings stay inside this module and the token endpoint's answer.
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { SimClock } from '../shared/clock.js';

@@ -1,4 +1,4 @@
-// Reads CreateUserContract / UpdateUserContract bodies (CONTRACTS.md B.5) from JSON or form fields and reports
+// Reads CreateUserContract / UpdateUserContract bodies (docs/reference/upstream-contracts.md B.5) from JSON or form fields and reports
 // problems as ASP.NET ModelState (`contract.<Field>` → messages, B.7). Form values arrive as strings, so booleans
 // are read from "true"/"false" as the Web API model binder does.
 import { ServerError } from './errors.js';

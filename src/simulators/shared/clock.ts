@@ -1,4 +1,4 @@
-// A clock the tests can move forward, so token lifetimes, refresh-token expiry modes (CONTRACTS.md Part D #3) and the
+// A clock the tests can move forward, so token lifetimes, refresh-token expiry modes (docs/reference/upstream-contracts.md Part D #3) and the
 // re-invite waiting period (Part D #17) can be checked without waiting in real time.
 export class SimClock {
   private offsetMs = 0;

@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 
 const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 
-/** A ULID-shaped id (26 Crockford base-32 characters, time first), like AAC's `gid` fields (CONTRACTS.md A.6.1). */
+/** A ULID-shaped id (26 Crockford base-32 characters, time first), like AAC's `gid` fields (docs/reference/upstream-contracts.md A.6.1). */
 export function ulid(nowMs: number): string {
   let time = '';
   let remaining = nowMs;
@@ -15,7 +15,7 @@ export function ulid(nowMs: number): string {
   return time + random;
 }
 
-/** A MongoDB-style 24-hex id, like Server's ids (CONTRACTS.md B.3). */
+/** A MongoDB-style 24-hex id, like Server's ids (docs/reference/upstream-contracts.md B.3). */
 export function hexId(): string {
   return randomBytes(12).toString('hex');
 }

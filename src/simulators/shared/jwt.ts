@@ -1,5 +1,5 @@
 // Minimal HS256 JWTs: the AAC simulator issues JWT-shaped tokens because real clients decode them to find the token
-// endpoint (`iss` + `/token`) and to tell access from refresh tokens (CONTRACTS.md A.2.2). The simulator verifies its
+// endpoint (`iss` + `/token`) and to tell access from refresh tokens (docs/reference/upstream-contracts.md A.2.2). The simulator verifies its
 // own signature, so a token forged or altered by a test is refused.
 import { createHmac, timingSafeEqual } from 'node:crypto';
 

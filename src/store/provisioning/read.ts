@@ -1,6 +1,6 @@
 // Reads that decide upstream actions. On SQLite the driver adapter has ONE connection: a plain query issued while
 // another interactive transaction is open runs inside it and could see data that is then rolled back
-// (../shared/NOTES.md). A batch `$transaction([...])` takes the adapter's transaction mutex, so on SQLite these
+// (docs/reference/notes.md). A batch `$transaction([...])` takes the adapter's transaction mutex, so on SQLite these
 // reads wait for any open transaction to end; it costs about a third of an interactive transaction (measured
 // here: 3 ms against 8-10 ms). PostgreSQL reads directly (READ COMMITTED never shows uncommitted rows).
 import { chunk } from '../../shared/collections.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { toUserSnapshot, upstreamEmail } from './scim-snapshots.js';
 
-describe('upstreamEmail (BRIDGE-INTERFACE.md: primary, else first, else userName)', () => {
+describe('upstreamEmail (docs/reference/bridge-interface.md: primary, else first, else userName)', () => {
   it('prefers the primary email, Entra\'s "True" string included', () => {
     expect(upstreamEmail({ emails: [{ value: 'a@x' }, { value: 'b@x', primary: true }] }, 'u')).toBe('b@x');
     expect(upstreamEmail({ emails: [{ value: 'a@x' }, { value: 'b@x', primary: 'True' }] }, 'u')).toBe('b@x');

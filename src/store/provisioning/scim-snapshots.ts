@@ -18,7 +18,7 @@ function text(value: unknown): string | undefined {
   return typeof value === 'string' && value.trim() !== '' ? value : undefined;
 }
 
-/** BRIDGE-INTERFACE.md: "the primary `emails` value, else the first `emails` value, else `userName`". */
+/** docs/reference/bridge-interface.md: "the primary `emails` value, else the first `emails` value, else `userName`". */
 export function upstreamEmail(data: unknown, userName: string): string {
   const parsed = userDataSchema.safeParse(data);
   const emails = (parsed.success ? (parsed.data.emails ?? []) : [])

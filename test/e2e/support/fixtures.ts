@@ -1,4 +1,4 @@
-// Loads the IdP request fixtures (test/fixtures/idp, copied from ../shared/idp/CATALOG.md) and fills in the ids
+// Loads the IdP request fixtures (test/fixtures/idp, copied from docs/reference/idp-cases.md) and fills in the ids
 // captured from earlier responses ({uid}, {gid}, {u1}…), as the catalog's §0.2 says.
 import fs from 'node:fs';
 import path from 'node:path';

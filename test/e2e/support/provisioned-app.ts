@@ -18,7 +18,7 @@ import { SCIM, TEST_TOKEN } from '../../support/test-app.js';
 
 export { SCIM, TEST_TOKEN };
 
-/** The environment that points a bridge at running simulators (BRIDGE-INTERFACE.md variable names). */
+/** The environment that points a bridge at running simulators (docs/reference/bridge-interface.md variable names). */
 export function simulatorEnv(sims: RunningSimulators): Record<string, string> {
   return {
     AAC_API_URL: sims.aac.baseUrl,

@@ -1,4 +1,4 @@
-// CONTRACTS.md A.6.7 workspace user groups. The list envelope is `{groups, count}` (not `data`); member ids travel in
+// docs/reference/upstream-contracts.md A.6.7 workspace user groups. The list envelope is `{groups, count}` (not `data`); member ids travel in
 // a repeated `userIds` query parameter and may be strings or ints.
 import type { Request, Router } from 'express';
 import { z } from 'zod';

@@ -1,4 +1,4 @@
-// CONTRACTS.md A.6.4 invitations and A.6.5 deprovisioning (suspend, unsuspend, remove, transfer).
+// docs/reference/upstream-contracts.md A.6.4 invitations and A.6.5 deprovisioning (suspend, unsuspend, remove, transfer).
 import type { Request, Response, Router } from 'express';
 import { z } from 'zod';
 import { parseBody } from '../body.js';

@@ -1,4 +1,4 @@
-// CONTRACTS.md A.6.2 (list, get, find by email) and A.6.3 (person object, restricted updates).
+// docs/reference/upstream-contracts.md A.6.2 (list, get, find by email) and A.6.3 (person object, restricted updates).
 import type { Request, Response, Router } from 'express';
 import { AacError } from '../errors.js';
 import { tokenOf, workspaceParam } from '../middleware.js';

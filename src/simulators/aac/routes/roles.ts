@@ -1,4 +1,4 @@
-// CONTRACTS.md A.6.6 roles (policies): list, assign (bare int array body), unassign.
+// docs/reference/upstream-contracts.md A.6.6 roles (policies): list, assign (bare int array body), unassign.
 import type { Router } from 'express';
 import { z } from 'zod';
 import { tokenOf } from '../middleware.js';

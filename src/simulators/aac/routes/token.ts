@@ -1,4 +1,4 @@
-// The "pingauth" token endpoint (CONTRACTS.md A.2.2): form-encoded refresh_token grant for a public client.
+// The "pingauth" token endpoint (docs/reference/upstream-contracts.md A.2.2): form-encoded refresh_token grant for a public client.
 // Served on the AAC simulator's origin at `token_endpoint_path` (Part D #4, default `/as/token`).
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { AacSimulator } from '../simulator.js';

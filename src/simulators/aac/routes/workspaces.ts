@@ -1,4 +1,4 @@
-// CONTRACTS.md A.6.1 workspace discovery, plus the admins list of A.6.2.
+// docs/reference/upstream-contracts.md A.6.1 workspace discovery, plus the admins list of A.6.2.
 import type { Router } from 'express';
 import { tokenOf, workspaceParam } from '../middleware.js';
 import { presentPerson, presentWorkspace, parseStatus } from '../presenters.js';

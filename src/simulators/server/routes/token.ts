@@ -1,4 +1,4 @@
-// `POST {base}/oauth2/token` (CONTRACTS.md B.2): client_credentials with the key/secret in a Basic header or in the
+// `POST {base}/oauth2/token` (docs/reference/upstream-contracts.md B.2): client_credentials with the key/secret in a Basic header or in the
 // form body (Part D #22). Extra `scope`/`resource` fields are ignored.
 import express, { type Router } from 'express';
 import type { ServerSimulator } from '../simulator.js';

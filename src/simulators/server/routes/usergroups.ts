@@ -1,4 +1,4 @@
-// `/v3/usergroups` (CONTRACTS.md B.6): custom Server groups.
+// `/v3/usergroups` (docs/reference/upstream-contracts.md B.6): custom Server groups.
 import express, { type Request, type Router } from 'express';
 import { ServerError } from '../errors.js';
 import { pageOf, queryValue } from '../list-query.js';

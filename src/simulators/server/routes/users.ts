@@ -1,4 +1,4 @@
-// `/v3/users` (CONTRACTS.md B.5).
+// `/v3/users` (docs/reference/upstream-contracts.md B.5).
 import express, { type Request, type Router } from 'express';
 import { ServerError } from '../errors.js';
 import { filterUsers, pageOf, wantsFullView } from '../list-query.js';
