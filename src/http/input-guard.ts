@@ -167,9 +167,10 @@ export function inputGuard(limits: InputLimits): RequestHandler {
     const body: unknown = req.body;
     if (body === undefined || body === null || typeof body !== 'object') return next();
     // inspectPatch also throws (a path that cannot be read at all): Express 5 passes it on like `next(err)`.
+    // PATCH limits first: a path is limited (and reported) as a path, not as a long string.
     const problem =
-      inspectBody(body, limits, isSearch(req) ? 'filter' : undefined) ??
-      (req.method === 'PATCH' ? inspectPatch(body, limits) : undefined);
+      (req.method === 'PATCH' ? inspectPatch(body, limits) : undefined) ??
+      inspectBody(body, limits, isSearch(req) ? 'filter' : undefined);
     next(problem);
   };
 }

@@ -109,8 +109,10 @@ export function coerceAttribute(
   label: string = node.name,
   allowSingle = false,
 ): unknown {
-  if (value === null || value === undefined) return undefined;
+  if (value === undefined) return undefined;
+  // single-valued: coerceSingle decides about null (unassigned, except for `active`)
   if (!node.def.multiValued) return coerceSingle(node, value, label);
+  if (value === null) return undefined;
   if (!Array.isArray(value)) {
     if (!allowSingle) return invalid(label, 'an array', value);
     const single = coerceSingle(node, value, label);
