@@ -11,8 +11,9 @@
  *    without U+0000, which PostgreSQL text columns cannot hold (a 500 there otherwise; catalog RE-14);
  *  - complex values get canonical sub-attribute names (RFC 7643 §2.1, EN-29); unknown sub-attributes are dropped;
  *  - the enterprise `manager` accepts a bare id string → `{ value }` (EN-22) and the legacy one-element array (EN-24);
- *  - the User's `active` is the exception to "null and "" are unassigned": an unassigned `active` counts as active
- *    (RFC 7643 §4.1.1; both targets), so `"active": null` or `""` would re-enable a deactivated user by accident.
+ *  - the User's `active` is the exception to "null and "" are unassigned": the bridge treats a user without `active`
+ *    as active (users.service.ts; RFC 7643 §4.1.1 leaves the meaning to the service provider), so `"active": null`
+ *    or `""` would re-enable a deactivated user by accident.
  *    They are 400 invalidValue instead (issue 8, defect 7; docs/input-rules.md). Omitting `active` still means true;
  *  - a single object where a multi-valued attribute is expected (PATCH `add`) must carry a value: `"emails": {}`
  *    is 400 invalidValue rather than a silent no-op, or, for `replace`, a silent wipe of every email.

@@ -138,7 +138,7 @@ export function applyWithPath(
     if (isUserActive(attr))
       throw badRequest(
         'invalidValue',
-        `Attribute '${label}' cannot be removed: replace it with false to deactivate the user (issue 8)`,
+        `Attribute '${label}' cannot be removed: replace it with false to deactivate the user`,
       );
     const container = containerOf(doc, attr, false);
     if (!container) return;
