@@ -59,30 +59,46 @@ interface FuzzRequest {
 /** What a network would make of the text: URLs carry UTF-8, in which an unpaired surrogate becomes U+FFFD. */
 const wellFormed = (text: string): string => Buffer.from(text, 'utf8').toString('utf8');
 
-const listQuery = fc.record(
-  {
-    filter: filterText,
-    sortBy: fc.oneof(
-      {
-        weight: 4,
-        arbitrary: fc.constantFrom('userName', 'displayName', 'meta.created', 'title', 'id', 'emails'),
-      },
-      { weight: 1, arbitrary: attributeName },
+/** A query parameter present in `tenths` out of ten requests. */
+const sometimes = <T>(arb: fc.Arbitrary<T>, tenths: number): fc.Arbitrary<T | undefined> =>
+  fc.oneof({ weight: 10 - tenths, arbitrary: fc.constant(undefined) }, { weight: tenths, arbitrary: arb });
+
+/** List parameters: a filter most of the time, the others less often, each mostly valid. */
+const listQuery = fc
+  .record({
+    filter: sometimes(filterText, 8),
+    sortBy: sometimes(
+      fc.oneof(
+        {
+          weight: 4,
+          arbitrary: fc.constantFrom('userName', 'displayName', 'meta.created', 'title', 'id', 'emails'),
+        },
+        { weight: 1, arbitrary: attributeName },
+      ),
+      3,
     ),
-    sortOrder: fc.constantFrom('ascending', 'descending', 'up', ''),
-    startIndex: fc.oneof(
-      { weight: 4, arbitrary: fc.integer({ min: -5, max: 50 }).map(String) },
-      { weight: 1, arbitrary: hostileString(4) },
+    sortOrder: sometimes(fc.constantFrom('ascending', 'descending', 'up', ''), 2),
+    startIndex: sometimes(
+      fc.oneof(
+        { weight: 4, arbitrary: fc.integer({ min: -5, max: 50 }).map(String) },
+        { weight: 1, arbitrary: hostileString(4) },
+      ),
+      2,
     ),
-    count: fc.oneof(
-      { weight: 4, arbitrary: fc.integer({ min: -5, max: 5000 }).map(String) },
-      { weight: 1, arbitrary: hostileString(4) },
+    count: sometimes(
+      fc.oneof(
+        { weight: 4, arbitrary: fc.integer({ min: -5, max: 5000 }).map(String) },
+        { weight: 1, arbitrary: hostileString(4) },
+      ),
+      2,
     ),
-    attributes: fc.oneof(attributeName, fc.constant('userName,emails,__proto__')),
-    excludedAttributes: fc.constantFrom('members', 'emails', 'constructor'),
-  },
-  { requiredKeys: [] },
-);
+    attributes: sometimes(fc.oneof(attributeName, fc.constant('userName,emails,__proto__')), 2),
+    excludedAttributes: sometimes(fc.constantFrom('members', 'emails', 'constructor'), 2),
+  })
+  .map(
+    (query) =>
+      Object.fromEntries(Object.entries(query).filter(([, v]) => v !== undefined)) as Record<string, string>,
+  );
 
 const target = fc.constantFrom<Target>('user', 'group', 'missing');
 const idPath = (kind: 'Users' | 'Groups', t: Target) =>
@@ -161,6 +177,23 @@ const request: fc.Arbitrary<FuzzRequest> = fc.oneof(
   },
 );
 
+/** Precondition and request-id headers: well-formed, stale, or printable junk (header values must be Latin-1). */
+const headerValue = fc.oneof(
+  fc.constantFrom('*', 'W/"1"', '"1"', 'W/"2", W/"1"', 'W/"999"', ''),
+  fc.string({ unit: 'grapheme-ascii', maxLength: 60 }),
+);
+/** On one request in five, so that most writes still get past the precondition. */
+const extraHeaders = fc.oneof(
+  { weight: 4, arbitrary: fc.constant({}) },
+  {
+    weight: 1,
+    arbitrary: fc.record(
+      { 'If-Match': headerValue, 'If-None-Match': headerValue, 'X-Request-Id': headerValue },
+      { requiredKeys: [] },
+    ),
+  },
+);
+
 function mapValues(record: Record<string, string>, fn: (v: string) => string): Record<string, string> {
   return Object.fromEntries(Object.entries(record).map(([k, v]) => [k, fn(v)]));
 }
@@ -232,7 +265,7 @@ describe.each(databaseKinds())(`HTTP under fuzzed requests (%s, fuzz seed ${FUZZ
     'every answer is a 2xx or an RFC 7644 §3.12 error, never a 5xx; a rejected request changes nothing stored',
     async () => {
       await fc.assert(
-        fc.asyncProperty(request, async (req) => {
+        fc.asyncProperty(request, extraHeaders, async (req, headers) => {
           // `{user}`/`{group}` stand for the seeded ids, in paths, query values and bodies alike
           const seeded = (text: string) =>
             text.replaceAll('{user}', ids.user).replaceAll('{group}', ids.group);
@@ -242,6 +275,7 @@ describe.each(databaseKinds())(`HTTP under fuzzed requests (%s, fuzz seed ${FUZZ
             'Authorization',
             `Bearer ${TEST_TOKEN}`,
           );
+          for (const [name, value] of Object.entries(headers)) test = test.set(name, value);
           if (req.query) test = test.query(mapValues(req.query, seeded));
           if (req.raw !== undefined)
             test = test.set('Content-Type', req.contentType ?? 'application/scim+json').send(req.raw);
