@@ -3,7 +3,7 @@ import type { Express } from 'express';
 import { GroupsService } from './app/groups.service.js';
 import { NO_PROVISIONING, type ProvisioningGateway } from './app/provisioning-gateway.js';
 import { UsersService } from './app/users.service.js';
-import type { Env } from './config/env.js';
+import { inputLimits, trustProxySetting, type Env } from './config/env.js';
 import { createApp } from './http/app.js';
 import type { ReadinessCheck } from './http/health.router.js';
 import type { Logger } from './shared/logger.js';
@@ -43,7 +43,15 @@ export async function buildBridge(options: BridgeOptions): Promise<Bridge> {
   const { env, logger, provisioning, readiness = [], onClose } = options;
   const handle = options.handle ?? (await openMigratedDatabase(env, logger));
   const tokens = new TokenRepository(handle);
-  if (env.SCIM_TOKEN) await tokens.registerEnvToken(env.SCIM_TOKEN);
+  if (env.SCIM_TOKEN) {
+    const registered = await tokens.registerEnvToken(env.SCIM_TOKEN);
+    if (registered.revokedAt)
+      logger.warn(
+        { tokenId: registered.id, revokedAt: registered.revokedAt.toISOString() },
+        'SCIM_TOKEN is revoked and stays revoked: requests with it get 401. Set SCIM_TOKEN to a new value ' +
+          '(e.g. `openssl rand -base64 32`) and restart, or create a token with `npm run cli -- tokens create --name <name>`.',
+      );
+  }
   const gateway = provisioning ?? NO_PROVISIONING;
   const users = new UsersService(handle, gateway, env.BRIDGE_UPSTREAM_DEADLINE_MS);
   const groups = new GroupsService(handle, gateway, env.BRIDGE_UPSTREAM_DEADLINE_MS);
@@ -64,6 +72,8 @@ export async function buildBridge(options: BridgeOptions): Promise<Bridge> {
     maxBodyBytes: env.BRIDGE_MAX_BODY_BYTES,
     maxResults: env.BRIDGE_MAX_RESULTS,
     publicUrl: env.BRIDGE_PUBLIC_URL,
+    trustProxy: trustProxySetting(env),
+    limits: inputLimits(env),
   });
   return {
     app,

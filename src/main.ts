@@ -2,6 +2,7 @@
 import type { Server } from 'node:http';
 import { ConfigError, isDemoMode, loadEnv } from './config/env.js';
 import { buildProvisionedBridge } from './container.js';
+import { answerClientErrors } from './http/client-error.js';
 import { generateToken } from './store/tokens.repository.js';
 import { createLogger } from './shared/logger.js';
 
@@ -32,6 +33,7 @@ async function main(): Promise<void> {
     );
   });
   server.keepAliveTimeout = 65_000;
+  answerClientErrors(server);
 
   let stopping = false;
   const stop = (signal: string) => {

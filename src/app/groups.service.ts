@@ -27,13 +27,14 @@ import { notFound } from './users.service.js';
 
 type Doc = Record<string, unknown>;
 
-const GROUP_SORT_COLUMNS: Record<string, GroupSortColumn['column']> = {
-  id: 'id',
-  displayname: 'displayNameLower',
-  externalid: 'externalId',
-  'meta.created': 'createdAt',
-  'meta.lastmodified': 'updatedAt',
-};
+/** sortBy (lower-cased) → the column that sorts like SCIM does; a Map, so that no prototype key can match. */
+const GROUP_SORT_COLUMNS = new Map<string, GroupSortColumn['column']>([
+  ['id', 'id'],
+  ['displayname', 'displayNameLower'],
+  ['externalid', 'externalId'],
+  ['meta.created', 'createdAt'],
+  ['meta.lastmodified', 'updatedAt'],
+]);
 
 const MAX_WRITE_ATTEMPTS = 5;
 
@@ -142,7 +143,7 @@ export class GroupsService {
         page: (p, sort, offset, limit) => this.repo.page(p, sort, offset, limit),
         candidates: (p) => this.repo.candidates(p),
         sortColumn: (sortBy, descending) => {
-          const column = GROUP_SORT_COLUMNS[sortBy.toLowerCase()];
+          const column = GROUP_SORT_COLUMNS.get(sortBy.toLowerCase());
           return column ? { column, descending } : null;
         },
         // Filters on members need them; otherwise they are read only when returned.

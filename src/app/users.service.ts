@@ -27,13 +27,14 @@ import { versionPrecondition } from './preconditions.js';
 
 type Doc = Record<string, unknown>;
 
-const USER_SORT_COLUMNS: Record<string, UserSortColumn['column']> = {
-  id: 'id',
-  username: 'userNameLower',
-  externalid: 'externalId',
-  'meta.created': 'createdAt',
-  'meta.lastmodified': 'updatedAt',
-};
+/** sortBy (lower-cased) → the column that sorts like SCIM does; a Map, so that no prototype key can match. */
+const USER_SORT_COLUMNS = new Map<string, UserSortColumn['column']>([
+  ['id', 'id'],
+  ['username', 'userNameLower'],
+  ['externalid', 'externalId'],
+  ['meta.created', 'createdAt'],
+  ['meta.lastmodified', 'updatedAt'],
+]);
 
 /** How many times a read-modify-write retries when a concurrent request changed the user in between. */
 const MAX_WRITE_ATTEMPTS = 5;
@@ -150,7 +151,7 @@ export class UsersService {
         page: (p, sort, offset, limit) => this.repo.page(p, sort, offset, limit),
         candidates: (p) => this.repo.candidates(p),
         sortColumn: (sortBy, descending) => {
-          const column = USER_SORT_COLUMNS[sortBy.toLowerCase()];
+          const column = USER_SORT_COLUMNS.get(sortBy.toLowerCase());
           return column ? { column, descending } : null;
         },
         render: (stored) => this.render(stored, baseUrl),
