@@ -153,13 +153,21 @@ export default defineConfig(
     ignores: TEST_FILES,
     rules: restrict([AXIOS], [AXIOS_SUBPATHS]),
   },
-  // src/config: the environment schema, zod only.
+  // src/config: the environment schema, zod and the SCIM input limits' defaults (scim/limits.ts) only.
   {
     files: ['src/config/**/*.ts'],
     ignores: TEST_FILES,
     rules: restrict(
       [EXPRESS, SCIMMY, PRISMA, AXIOS, PG, SQLITE, COMMANDER],
-      [...OUTER_LAYERS, CORE_LAYER, SCIM_LAYER, SHARED_LAYER, PRISMA_SCOPE, EXPRESS_SUBPATHS, AXIOS_SUBPATHS],
+      [
+        ...OUTER_LAYERS,
+        CORE_LAYER,
+        SHARED_LAYER,
+        group(['**/scim/*', '!**/scim/limits.js'], 'src/config reads only the input limits of src/scim.'),
+        PRISMA_SCOPE,
+        EXPRESS_SUBPATHS,
+        AXIOS_SUBPATHS,
+      ],
     ),
   },
   // src/shared: leaf helpers every layer may use (logger port, pino logger, mutexes, collections); nothing of ours.

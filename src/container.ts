@@ -9,7 +9,7 @@ import { GroupsRepository } from './store/groups.repository.js';
 import { withSqlTransaction } from './store/sql-runner.js';
 import { createUserReads } from './store/user-reads.js';
 import { UsersRepository } from './store/users.repository.js';
-import type { Env } from './config/env.js';
+import { inputLimits, trustProxySetting, type Env } from './config/env.js';
 import { createApp } from './http/app.js';
 import type { ReadinessCheck } from './http/health.router.js';
 import type { Logger } from './shared/logger.js';
@@ -115,7 +115,15 @@ export async function buildBridge(options: BridgeOptions): Promise<Bridge> {
   const { env, logger, provisioning, readiness = [], onClose } = options;
   const handle = options.handle ?? (await openMigratedDatabase(env, logger));
   const tokens = new TokenRepository(handle);
-  if (env.SCIM_TOKEN) await tokens.registerEnvToken(env.SCIM_TOKEN);
+  if (env.SCIM_TOKEN) {
+    const registered = await tokens.registerEnvToken(env.SCIM_TOKEN);
+    if (registered.revokedAt)
+      logger.warn(
+        { tokenId: registered.id, revokedAt: registered.revokedAt.toISOString() },
+        'SCIM_TOKEN is revoked and stays revoked: requests with it get 401. Set SCIM_TOKEN to a new value ' +
+          '(e.g. `openssl rand -base64 32`) and restart, or create a token with `npm run cli -- tokens create --name <name>`.',
+      );
+  }
   const gateway = provisioning ?? NO_PROVISIONING;
   const pipeline = new WritePipeline({
     transaction: (fn) => withSqlTransaction(handle, fn),
@@ -155,6 +163,8 @@ export async function buildBridge(options: BridgeOptions): Promise<Bridge> {
     maxBodyBytes: env.BRIDGE_MAX_BODY_BYTES,
     maxResults: env.BRIDGE_MAX_RESULTS,
     publicUrl: env.BRIDGE_PUBLIC_URL,
+    trustProxy: trustProxySetting(env),
+    limits: inputLimits(env),
   });
   return {
     app,

@@ -2,6 +2,7 @@
 import type { Server } from 'node:http';
 import { ConfigError, isDemoMode, loadEnv } from './config/env.js';
 import { buildProvisionedBridge } from './container.js';
+import { answerClientErrors } from './http/client-error.js';
 import { generateToken } from './store/tokens.repository.js';
 import { RUNNER_TUNING } from './core/provisioning/runner.js';
 import { createLogger } from './shared/logger.js';
@@ -34,6 +35,7 @@ async function main(): Promise<void> {
     );
   });
   server.keepAliveTimeout = 65_000;
+  answerClientErrors(server);
 
   // The documented bound (README "Shutdown"): requests get the upstream deadline plus 5 s for the database, the
   // runner its stop wait plus 5 s for the audit flush and the connections.

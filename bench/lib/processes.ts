@@ -97,6 +97,8 @@ export async function startBareExpress(projectRoot: string): Promise<RunningServ
 export interface BridgeServer extends RunningServer {
   token: string;
   databaseFile: string;
+  /** the bridge process id (bench/hostile.ts reads its RSS from /proc) */
+  pid: number | undefined;
 }
 
 /**
@@ -151,6 +153,7 @@ export async function startBridge(
     baseUrl,
     token,
     databaseFile,
+    pid: child.pid,
     logTail,
     stop: async () => {
       await stopChild(child);

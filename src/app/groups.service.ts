@@ -24,13 +24,14 @@ import type { WriteContext } from './write-context.js';
 import type { MemberChange, WritePipeline } from './write-pipeline.js';
 import type { JsonObject as Doc } from '../scim/values.js';
 
-const GROUP_SORT_COLUMNS: Record<string, GroupSortColumn['column']> = {
-  id: 'id',
-  displayname: 'displayNameLower',
-  externalid: 'externalId',
-  'meta.created': 'createdAt',
-  'meta.lastmodified': 'updatedAt',
-};
+/** sortBy (lower-cased) → the column that sorts like SCIM does; a Map, so that no prototype key can match. */
+const GROUP_SORT_COLUMNS = new Map<string, GroupSortColumn['column']>([
+  ['id', 'id'],
+  ['displayname', 'displayNameLower'],
+  ['externalid', 'externalId'],
+  ['meta.created', 'createdAt'],
+  ['meta.lastmodified', 'updatedAt'],
+]);
 
 interface MemberDelta {
   replaceAll?: string[] | undefined;

@@ -51,6 +51,9 @@ export async function listResources<Stored, SortColumn>(
   if (node) validateFilter(node, resourceType);
   const translation = node ? toIndexPredicate(node, resourceType) : { predicate: null, exact: true };
   const descending = query.sortOrder === 'descending';
+  // The comparator resolves `sortBy` against the schema, so an unknown name (`__proto__`, `constructor`) is a 400
+  // invalidValue here, before it can reach a column lookup or the database.
+  const compare = query.sortBy ? source.compare(query.sortBy, descending) : undefined;
   const sort = query.sortBy ? source.sortColumn(query.sortBy, descending) : null;
   const inSql =
     translation.exact &&
@@ -78,6 +81,6 @@ export async function listResources<Stored, SortColumn>(
 
   const candidates = await source.render(await source.candidates(translation.predicate));
   const matches = node ? candidates.filter(compileFilter(node, resourceType)) : candidates;
-  if (query.sortBy) matches.sort(source.compare(query.sortBy, descending));
+  if (compare) matches.sort(compare);
   return { totalResults: matches.length, resources: matches.slice(offset, offset + query.count) };
 }

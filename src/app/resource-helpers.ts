@@ -3,13 +3,16 @@
 import { isUniqueViolation } from '../store/errors.js';
 import { UniquenessConflict, type ResourceKind } from './errors.js';
 
-/** The column that sorts like SCIM would for `sortBy` (case-insensitive attribute names), or null. */
+/**
+ * The column that sorts like SCIM would for `sortBy` (case-insensitive attribute names), or null. The columns are a
+ * Map, so that no prototype key (`constructor`, `__proto__`) can match.
+ */
 export function sortColumn<C extends string>(
-  columns: Readonly<Record<string, C>>,
+  columns: ReadonlyMap<string, C>,
   sortBy: string,
   descending: boolean,
 ): { column: C; descending: boolean } | null {
-  const column = columns[sortBy.toLowerCase()];
+  const column = columns.get(sortBy.toLowerCase());
   return column ? { column, descending } : null;
 }
 

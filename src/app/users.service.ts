@@ -25,13 +25,14 @@ import type { WriteContext } from './write-context.js';
 import type { WritePipeline } from './write-pipeline.js';
 import type { JsonObject as Doc } from '../scim/values.js';
 
-const USER_SORT_COLUMNS: Record<string, UserSortColumn['column']> = {
-  id: 'id',
-  username: 'userNameLower',
-  externalid: 'externalId',
-  'meta.created': 'createdAt',
-  'meta.lastmodified': 'updatedAt',
-};
+/** sortBy (lower-cased) → the column that sorts like SCIM does; a Map, so that no prototype key can match. */
+const USER_SORT_COLUMNS = new Map<string, UserSortColumn['column']>([
+  ['id', 'id'],
+  ['username', 'userNameLower'],
+  ['externalid', 'externalId'],
+  ['meta.created', 'createdAt'],
+  ['meta.lastmodified', 'updatedAt'],
+]);
 
 /**
  * The stored form of a user. `password` is dropped: neither upstream takes a password from the bridge (AAC invites

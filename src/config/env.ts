@@ -1,7 +1,9 @@
 // The bridge's configuration: one documented schema, parsed once at start-up. A bad value stops the start with
 // every problem listed (not just the first). Variables fixed by docs/reference/bridge-interface.md keep their names;
 // the BRIDGE_* ones are additions of ours, with defaults that suit a single replica.
+import { isIP } from 'node:net';
 import { z } from 'zod';
+import { DEFAULT_LIMITS, LIMIT_CEILINGS, LIMIT_VARIABLES, type InputLimits } from '../scim/limits.js';
 
 const SERVER_ROLES = ['NoAccess', 'Viewer', 'Member', 'Artisan', 'Curator', 'Evaluated'] as const;
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -14,6 +16,22 @@ const optionalString = z
   .transform((s) => (s === '' ? undefined : s));
 const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+
+/** An input limit: 1 up to its ceiling, its default from src/scim/limits.ts. */
+function limit(key: keyof InputLimits) {
+  return int(1, LIMIT_CEILINGS[key]).default(DEFAULT_LIMITS[key]);
+}
+
+const TRUST_PRESETS = new Set(['loopback', 'linklocal', 'uniquelocal']);
+function isTrustProxy(value: string): boolean {
+  if (/^(true|\d+)$/i.test(value)) return true;
+  return value.split(',').every((part) => {
+    const entry = part.trim();
+    if (TRUST_PRESETS.has(entry.toLowerCase())) return true;
+    const [address = '', bits, ...rest] = entry.split('/');
+    return rest.length === 0 && isIP(address) !== 0 && (bits === undefined || /^\d{1,3}$/.test(bits));
+  });
+}
 
 /** Every variable, with its meaning. Kept in step with the README's configuration table. */
 export const envSchema = z.object({
@@ -84,8 +102,32 @@ export const envSchema = z.object({
   /** demo mode: ports of the embedded simulators (0 = any free port) */
   SIM_AAC_PORT: int(0, 65535).default(4010),
   SIM_SERVER_PORT: int(0, 65535).default(4020),
-  /** public base URL for meta.location when the bridge sits behind a proxy, e.g. https://scim.example.com */
+  /**
+   * public base URL for meta.location and Location, e.g. https://scim.example.com. Unset: the X-Forwarded-Host/-Proto
+   * of a proxy trusted by BRIDGE_TRUST_PROXY, else the address the bridge listens on (never the Host header)
+   */
   BRIDGE_PUBLIC_URL: optionalString.pipe(httpUrl.optional()),
+  /**
+   * which peers are trusted proxies (Express `trust proxy`): `true` (any), a hop count, or a comma-separated list
+   * of IP addresses, CIDR ranges and the names loopback, linklocal, uniquelocal. Unset: no X-Forwarded-* header counts
+   */
+  BRIDGE_TRUST_PROXY: optionalString.pipe(
+    z
+      .string()
+      .refine(
+        isTrustProxy,
+        'must be true, a hop count, or IP addresses/CIDR ranges/loopback/linklocal/uniquelocal',
+      )
+      .optional(),
+  ),
+  /** input limits (src/scim/limits.ts, SECURITY.md): each exceeded one is a 400 naming its variable */
+  BRIDGE_MAX_FILTER_LENGTH: limit('filterLength'),
+  BRIDGE_MAX_FILTER_DEPTH: limit('filterDepth'),
+  BRIDGE_MAX_FILTER_CLAUSES: limit('filterClauses'),
+  BRIDGE_MAX_PATCH_OPERATIONS: limit('patchOperations'),
+  BRIDGE_MAX_PATCH_MEMBERS: limit('patchMembers'),
+  BRIDGE_MAX_STRING_LENGTH: limit('stringLength'),
+  BRIDGE_MAX_JSON_DEPTH: limit('jsonDepth'),
 });
 
 /** Variables that become required when a target is enabled. Checked on the raw input so that they are listed
@@ -127,4 +169,19 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
 /** Demo mode: no upstream configured, so the bridge starts its embedded simulators (docs/reference/bridge-interface.md). */
 export function isDemoMode(env: Env): boolean {
   return !env.AAC_API_URL && !env.SERVER_API_URL;
+}
+
+/** The input limits of a parsed configuration. */
+export function inputLimits(env: Env): InputLimits {
+  const entries = Object.entries(LIMIT_VARIABLES).map(([key, variable]) => [key, env[variable as keyof Env]]);
+  return Object.fromEntries(entries) as InputLimits;
+}
+
+/** BRIDGE_TRUST_PROXY as Express's `trust proxy` value; `false` (no proxy trusted) when unset. */
+export function trustProxySetting(env: Env): boolean | number | string {
+  const raw = env.BRIDGE_TRUST_PROXY;
+  if (raw === undefined) return false;
+  if (/^true$/i.test(raw)) return true;
+  if (/^\d+$/.test(raw)) return Number(raw);
+  return raw;
 }

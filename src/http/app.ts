@@ -4,11 +4,13 @@ import { pinoHttp } from 'pino-http';
 import type { GroupsService } from '../app/groups.service.js';
 import type { UsersService } from '../app/users.service.js';
 import { ScimError } from '../scim/errors.js';
+import { DEFAULT_LIMITS, type InputLimits } from '../scim/limits.js';
 import type { Logger } from '../shared/logger.js';
 import { bearerAuth, type TokenVerifier } from './auth.js';
 import { jsonBody } from './body.js';
 import { scimErrorHandler } from './error-handler.js';
 import { healthRouter, type ReadinessCheck } from './health.router.js';
+import { inputGuard } from './input-guard.js';
 import { requestContext } from './request-context.js';
 import { discoveryRouter, scimRouter } from './scim.router.js';
 
@@ -23,18 +25,25 @@ export interface AppDeps {
   maxBodyBytes: number;
   maxResults: number;
   publicUrl?: string | undefined;
+  /** BRIDGE_TRUST_PROXY as Express's `trust proxy` value; false (the default) trusts no X-Forwarded-* header */
+  trustProxy?: boolean | number | string;
+  /** the configured input limits (src/scim/limits.ts); the defaults when absent */
+  limits?: InputLimits;
 }
 
 export function createApp(deps: AppDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback, linklocal, uniquelocal');
+  // X-Forwarded-* count only from proxies the admin declared (BRIDGE_TRUST_PROXY); see request-context.ts.
+  const trustProxy = deps.trustProxy ?? false;
+  app.set('trust proxy', trustProxy);
+  const inputLimits = deps.limits ?? DEFAULT_LIMITS;
   app.set('query parser', 'simple');
 
   app.use(healthRouter(deps.readiness));
 
   const scim = express.Router({ caseSensitive: false });
-  scim.use(requestContext(deps.publicUrl, SCIM_PATH));
+  scim.use(requestContext({ publicUrl: deps.publicUrl, trustProxy: trustProxy !== false }, SCIM_PATH));
   scim.use(
     pinoHttp({
       logger: deps.logger,
@@ -52,11 +61,12 @@ export function createApp(deps: AppDeps): express.Express {
       },
     }),
   );
-  const limits = { maxResults: deps.maxResults, maxPayloadBytes: deps.maxBodyBytes };
+  const limits = { maxResults: deps.maxResults, maxPayloadBytes: deps.maxBodyBytes, input: inputLimits };
   scim.use(discoveryRouter(limits));
   // Authentication before body parsing: a bad token with a bad body answers 401, not 400 (docs/reference/notes.md deviation 12).
   scim.use(bearerAuth(deps.tokens));
   scim.use(jsonBody(deps.maxBodyBytes));
+  scim.use(inputGuard(inputLimits));
   scim.use(scimRouter({ users: deps.users, groups: deps.groups, ...limits }));
   scim.use((req: Request, _res: Response, next: NextFunction) => {
     next(new ScimError('noEndpoint', `No SCIM endpoint ${req.method} ${req.baseUrl}${req.path}.`));

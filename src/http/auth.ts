@@ -1,5 +1,9 @@
 // Bearer-token authentication for /scim/v2 with passport-http-bearer. Failures answer 401 with a SCIM error body
 // (catalog §2: Okta's SPEC test checks the body), never passport's plain-text default.
+// Only the Authorization header carries the token. passport-http-bearer also reads `access_token` from the query
+// (and from a parsed body); RFC 6750 §2.3 advises against URL tokens (proxies and access logs keep URLs), and
+// neither IdP sends one, so a request with `access_token` in its query is refused before the strategy runs. The
+// body is parsed only after authentication (app.ts), so the strategy never sees a body token.
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import passport from 'passport';
 import { Strategy as BearerStrategy } from 'passport-http-bearer';
@@ -25,20 +29,27 @@ export function bearerAuth(verifier: TokenVerifier): RequestHandler {
       );
     }),
   );
+  const unauthorized = (res: Response, detail: string) =>
+    sendScimError(res, new ScimError('unauthorized', detail), { 'WWW-Authenticate': 'Bearer realm="scim"' });
   return (req: Request, res: Response, next: NextFunction) => {
+    if (Object.keys(req.query).some((k) => k.toLowerCase() === 'access_token'))
+      return unauthorized(
+        res,
+        'A token in the URL (access_token) is not accepted: send it as Authorization: Bearer <token> (RFC 6750 §2.3). ' +
+          'Treat a token that was sent in a URL as exposed and replace it.',
+      );
     const handler = authenticator.authenticate(
       'bearer',
       { session: false },
       (err: unknown, user: AuthenticatedToken | false | undefined) => {
         if (err) return next(err);
-        if (!user) {
-          const detail = req.get('authorization')
-            ? 'The bearer token is not valid.'
-            : 'Authentication required: send Authorization: Bearer <token>.';
-          return sendScimError(res, new ScimError('unauthorized', detail), {
-            'WWW-Authenticate': 'Bearer realm="scim"',
-          });
-        }
+        if (!user)
+          return unauthorized(
+            res,
+            req.get('authorization')
+              ? 'The bearer token is not valid.'
+              : 'Authentication required: send Authorization: Bearer <token> (a token in the URL or the body is not accepted).',
+          );
         req.ctx.tokenId = user.tokenId;
         next();
       },

@@ -6,6 +6,7 @@ import type { GroupsService } from '../app/groups.service.js';
 import type { UsersService } from '../app/users.service.js';
 import type { WriteContext } from '../app/write-context.js';
 import { ScimError } from '../scim/errors.js';
+import type { InputLimits } from '../scim/limits.js';
 import { assertNoDiscoveryFilter, listResponse, parseListParams, type ListParams } from '../scim/list.js';
 import { project } from '../scim/projection.js';
 import { etagMatches, etagOf } from '../scim/render.js';
@@ -25,6 +26,8 @@ export interface ScimRouterDeps {
   groups: GroupsService;
   maxResults: number;
   maxPayloadBytes: number;
+  /** the configured input limits: the filter limits apply where filters are parsed */
+  input?: InputLimits;
 }
 
 function writeContext(req: Request): WriteContext {
@@ -81,8 +84,8 @@ function wantsMembers(params: Pick<ListParams, 'attributes' | 'excludedAttribute
   return included && !excluded;
 }
 
-function listParams(req: Request, source: unknown, maxResults: number): ListParams {
-  return parseListParams(source, { maxResults, defaultCount: Math.min(100, maxResults) });
+function listParams(req: Request, source: unknown, maxResults: number, input?: InputLimits): ListParams {
+  return parseListParams(source, { maxResults, defaultCount: Math.min(100, maxResults), filter: input });
 }
 
 export function scimRouter(deps: ScimRouterDeps): Router {
@@ -102,7 +105,7 @@ export function scimRouter(deps: ScimRouterDeps): Router {
   });
 
   async function listUsers(req: Request, res: Response, source: unknown) {
-    const params = listParams(req, source, deps.maxResults);
+    const params = listParams(req, source, deps.maxResults, deps.input);
     const result = await users.list(
       {
         filter: params.filter,
@@ -118,7 +121,7 @@ export function scimRouter(deps: ScimRouterDeps): Router {
   }
 
   async function listGroups(req: Request, res: Response, source: unknown) {
-    const params = listParams(req, source, deps.maxResults);
+    const params = listParams(req, source, deps.maxResults, deps.input);
     const result = await groups.list(
       {
         filter: params.filter,

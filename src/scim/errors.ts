@@ -24,8 +24,8 @@ export type ScimType =
   | 'invalidVers'
   | 'sensitive';
 
-/** The error statuses of RFC 7644 §3.12 Table 8, plus the plain HTTP ones the bridge also answers (405, 415, 503). */
-export type ErrorStatus = 400 | 401 | 403 | 404 | 405 | 409 | 412 | 413 | 415 | 500 | 501 | 503;
+/** The error statuses of RFC 7644 §3.12 Table 8, plus the plain HTTP ones the bridge also answers (405, 408, 415, 431, 503). */
+export type ErrorStatus = 400 | 401 | 403 | 404 | 405 | 408 | 409 | 412 | 413 | 415 | 431 | 500 | 501 | 503;
 
 /**
  * The pairs RFC 7644 allows: a Table 9 keyword goes with 400 Bad Request (§3.12), except `uniqueness`, which §3.3
@@ -60,6 +60,9 @@ export const ERROR_CATALOGUE = {
   noEndpoint: { status: 404 },
   methodNotAllowed: { status: 405 },
   payloadTooLarge: { status: 413 },
+  /** Node's HTTP parser: the request did not arrive in time, or its headers (URL included) are over 16 KiB */
+  requestTimeout: { status: 408 },
+  headersTooLarge: { status: 431 },
   unsupportedMediaType: { status: 415 },
   notImplemented: { status: 501 },
   internal: { status: 500 },

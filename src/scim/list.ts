@@ -4,7 +4,7 @@
 import { attributePaths } from './projection.js';
 import { badRequest, ScimError } from './errors.js';
 import type { FilterNode } from './filter/ast.js';
-import { parseFilter } from './filter/parser.js';
+import { parseFilter, type FilterLimits } from './filter/parser.js';
 import { URN } from './schemas.js';
 
 export interface ListResponse<T> {
@@ -51,6 +51,8 @@ export interface ListLimits {
   maxResults: number;
   /** Page size when `count` is absent (defaults to `maxResults`). */
   defaultCount?: number;
+  /** The configured filter limits (src/scim/limits.ts); the parser's ceilings without them. */
+  filter?: FilterLimits;
 }
 
 type QueryLike = Record<string, unknown>;
@@ -110,7 +112,7 @@ export function parseListParams(query: unknown, limits: ListLimits): ListParams 
     if (typeof filterRaw !== 'string') throw badRequest('invalidFilter', "'filter' must be a string");
     if (filterRaw.trim() !== '') {
       params.filterText = filterRaw;
-      params.filter = parseFilter(filterRaw);
+      params.filter = parseFilter(filterRaw, limits.filter);
     }
   }
 

@@ -10,7 +10,13 @@
  *  - strings are kept verbatim (catalog EN-34) and must be strings (RE-03: `"userName": 123` → 400 invalidValue)
  *    without U+0000, which PostgreSQL text columns cannot hold (a 500 there otherwise; catalog RE-14);
  *  - complex values get canonical sub-attribute names (RFC 7643 §2.1, EN-29); unknown sub-attributes are dropped;
- *  - the enterprise `manager` accepts a bare id string → `{ value }` (EN-22) and the legacy one-element array (EN-24).
+ *  - the enterprise `manager` accepts a bare id string → `{ value }` (EN-22) and the legacy one-element array (EN-24);
+ *  - the User's `active` is the exception to "null and "" are unassigned": the bridge treats a user without `active`
+ *    as active (users.service.ts; RFC 7643 §4.1.1 leaves the meaning to the service provider), so `"active": null`
+ *    or `""` would re-enable a deactivated user by accident.
+ *    They are 400 invalidValue instead (issue 8, defect 7; docs/input-rules.md). Omitting `active` still means true;
+ *  - a single object where a multi-valued attribute is expected (PATCH `add`) must carry a value: `"emails": {}`
+ *    is 400 invalidValue rather than a silent no-op, or, for `replace`, a silent wipe of every email.
  */
 import { badRequest } from './errors.js';
 import { URN, type AttrNode } from './schemas.js';
@@ -30,8 +36,18 @@ function invalid(label: string, expected: string, value: unknown): never {
   throw badRequest('invalidValue', `Attribute '${label}': expected ${expected}, found ${shown}`);
 }
 
+/** The core User `active` attribute (see the module comment). */
+export const isUserActive = (node: AttrNode): boolean =>
+  node.name === 'active' && !node.extension && node.schemaUrn === URN.User;
+
 /** Coerces one scalar or complex value of `node` (never an array of values). */
 export function coerceSingle(node: AttrNode, value: unknown, label: string = node.name): unknown {
+  if (isUserActive(node) && (value === null || (typeof value === 'string' && value.trim() === '')))
+    throw badRequest(
+      'invalidValue',
+      `Attribute '${label}': expected true or false, found ${JSON.stringify(value)} ` +
+        '(an empty active is refused: it would re-enable the user)',
+    );
   if (value === null || value === undefined) return undefined;
   const def = node.def;
   switch (def.type) {
@@ -98,11 +114,16 @@ export function coerceAttribute(
   label: string = node.name,
   allowSingle = false,
 ): unknown {
-  if (value === null || value === undefined) return undefined;
+  if (value === undefined) return undefined;
+  // single-valued: coerceSingle decides about null (unassigned, except for `active`)
   if (!node.def.multiValued) return coerceSingle(node, value, label);
+  if (value === null) return undefined;
   if (!Array.isArray(value)) {
     if (!allowSingle) return invalid(label, 'an array', value);
-    value = [value];
+    const single = coerceSingle(node, value, label);
+    if (single === undefined)
+      return invalid(label, 'an array, or one value with at least one known sub-attribute', value);
+    return [single];
   }
   const out: unknown[] = [];
   for (const element of value as unknown[]) {

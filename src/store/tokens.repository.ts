@@ -50,9 +50,11 @@ export class TokenRepository {
 
   /**
    * Registers SCIM_TOKEN from the environment (idempotent: the same value maps to the same row). A previous
-   * SCIM_TOKEN stops working: changing the variable is how an admin rotates that token.
+   * SCIM_TOKEN stops working: changing the variable is how an admin rotates that token. A revoked SCIM_TOKEN stays
+   * revoked (issue 8): a restart with the same value must not bring back a token an admin revoked because it
+   * leaked; the caller reports it (the start log) and the admin sets a new value.
    */
-  async registerEnvToken(token: string): Promise<string> {
+  async registerEnvToken(token: string): Promise<{ id: string; revokedAt: Date | null }> {
     const tokenHash = hashToken(token);
     const row = await withTransaction(this.handle, async (tx) => {
       await tx.apiToken.updateMany({
@@ -62,11 +64,11 @@ export class TokenRepository {
       return tx.apiToken.upsert({
         where: { tokenHash },
         create: { id: crypto.randomUUID(), name: 'SCIM_TOKEN (environment)', tokenHash, source: 'env' },
-        update: { revokedAt: null },
+        update: {},
       });
     });
     this.cache = null;
-    return row.id;
+    return { id: row.id, revokedAt: row.revokedAt };
   }
 
   list(): Promise<TokenInfo[]> {

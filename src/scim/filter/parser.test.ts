@@ -164,3 +164,87 @@ describe('parsePatchPath', () => {
     },
   );
 });
+
+// Issue 8, defect 1: the tokenizer skipped only ASCII white space while words ended at any `\s`, so one of these
+// characters between two words made it push empty words forever (a heap exhaustion, not an error).
+const UNICODE_WHITE_SPACE = [
+  '\u000B',
+  '\u000C',
+  '\u00A0',
+  '\u1680',
+  ...Array.from({ length: 11 }, (_, i) => String.fromCharCode(0x2000 + i)),
+  '\u2028',
+  '\u2029',
+  '\u202F',
+  '\u205F',
+  '\u3000',
+  '\uFEFF',
+];
+
+describe('defect 1: Unicode white space never hangs the tokenizer', () => {
+  it('covers the 21 characters of the report', () => expect(UNICODE_WHITE_SPACE).toHaveLength(21));
+  it.each(
+    UNICODE_WHITE_SPACE.map((c) => [`U+${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`, c]),
+  )('%s separates words in filters and PATCH paths like a space', (_name, c) => {
+    expect(show(parseFilter(`userName${c}eq${c}"x"`))).toBe('userName eq "x"');
+    expect(show(parseFilter(`${c}(title pr)${c}and${c}not${c}(a eq 1)${c}`))).toBe(
+      '(title pr AND NOT a eq 1)',
+    );
+    const path = parsePatchPath(`emails[type${c}eq${c}"work"].value`);
+    expect(path.path.sub).toBe('value');
+    expect(path.filter && show(path.filter)).toBe('type eq "work"');
+  });
+  it('keeps white space inside string literals', () => {
+    expect(show(parseFilter('userName eq "a\u00A0b"'))).toBe('userName eq "a\u00A0b"');
+  });
+});
+
+describe('defect 2: limits before the recursive descent', () => {
+  const limits = { filterLength: 200, filterDepth: 4, filterClauses: 3 };
+  const error = (fn: () => unknown): ScimError => {
+    try {
+      fn();
+    } catch (err) {
+      if (err instanceof ScimError) return err;
+      throw err;
+    }
+    throw new Error('no error');
+  };
+
+  it.each([
+    ['(', ')'],
+    ['not (', ')'],
+  ])(
+    'a filter nested 5 000 levels with %s is 400 invalidFilter naming the limit, not a stack overflow',
+    (open, close) => {
+      const err = error(() => parseFilter(`${open.repeat(5000)}a eq 1${close.repeat(5000)}`));
+      expect(err.scimType).toBe('invalidFilter');
+      expect(err.detail).toMatch(/BRIDGE_MAX_FILTER_DEPTH/);
+    },
+  );
+  it('10 000 nested value filters in a PATCH path are 400 invalidPath', () => {
+    const err = error(() => parsePatchPath(`emails${'[a'.repeat(10_000)}${']'.repeat(10_000)}`));
+    expect(err.scimType).toBe('invalidPath');
+    expect(err.detail).toMatch(/BRIDGE_MAX_FILTER_DEPTH/);
+  });
+  it('enforces the configured length, depth and clause limits, each named', () => {
+    expect(error(() => parseFilter(`a eq "${'x'.repeat(300)}"`, limits)).detail).toMatch(
+      /length \(307\) exceeds the limit of 200 \(BRIDGE_MAX_FILTER_LENGTH\)/,
+    );
+    expect(error(() => parseFilter('((((((a pr)))))', limits)).detail).toMatch(
+      /nesting \(6 levels\) exceeds the limit of 4 \(BRIDGE_MAX_FILTER_DEPTH\)/,
+    );
+    expect(error(() => parseFilter('a pr or b pr and c pr or d pr', limits)).detail).toMatch(
+      /clause count \(4\) exceeds the limit of 3 \(BRIDGE_MAX_FILTER_CLAUSES\)/,
+    );
+    expect(show(parseFilter('((((a pr))))', limits))).toBe('a pr');
+    expect(show(parseFilter('a pr or b pr and c pr', limits))).toBe('(a pr OR (b pr AND c pr))');
+  });
+  it('a lone surrogate, raw or escaped in a literal, is 400 invalidFilter / invalidPath', () => {
+    expect(error(() => parseFilter('displayName co "\\ud800"')).scimType).toBe('invalidFilter');
+    expect(error(() => parseFilter('displayName co "\ud800"')).detail).toMatch(/unpaired UTF-16 surrogate/);
+    expect(error(() => parsePatchPath('emails[type eq "\\udc00"]')).scimType).toBe('invalidPath');
+    // a correctly paired surrogate (an emoji) is ordinary text
+    expect(show(parseFilter('displayName co "\\ud83d\\ude00"'))).toBe('displayName co "😀"');
+  });
+});

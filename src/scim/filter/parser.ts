@@ -9,10 +9,14 @@
  *  - `+` outside a string literal counts as a space (Entra's `userName+eq+"x"` when a layer did not decode it);
  *  - unquoted string values (`name.familyName eq Employee`, Microsoft's tutorial and test suite, catalog EN-09);
  *  - Entra's `emails[type eq "work"].value eq "x"` (catalog EN-10), which the RFC grammar does not allow.
- * U+0000 is refused anywhere in the text: no stored value can hold it (src/scim/values.ts), and PostgreSQL fails on
- * it in a query (a 500 otherwise; catalog RE-14).
+ * U+0000 and unpaired UTF-16 surrogates are refused anywhere in the text: no stored value can hold them
+ * (src/scim/values.ts), and PostgreSQL fails on them in a query (a 500 otherwise; catalog RE-14).
+ * Hostile input (issue 8): the tokenizer advances on every iteration, and the length, nesting and clause limits
+ * (src/scim/limits.ts) are checked before the recursive descent starts, so the parser ends, within its stack, on
+ * any text.
  */
 import { badRequest, ScimError, type BadRequestType } from '../errors.js';
+import { LIMIT_CEILINGS, limitExceeded, type InputLimits } from '../limits.js';
 import {
   COMPARE_OPS,
   type AttrPath,
@@ -27,25 +31,53 @@ type Token =
   | { t: 'string'; v: string; pos: number }
   | { t: '(' | ')' | '[' | ']'; pos: number };
 
+/**
+ * Separators outside string literals: every Unicode white space (what `\s` matches: U+0009..U+000D, U+0020, U+00A0,
+ * U+1680, U+2000..U+200A, U+2028, U+2029, U+202F, U+205F, U+3000, U+FEFF), and `+`. RFC 7644 names only SP, but a
+ * filter pasted from a document carries NBSP or an ideographic space, and words already ended at any of them.
+ */
+const SEPARATOR = /[\s+]/;
+const BRACKETS = new Set(['(', ')', '[', ']']);
+/** A word (attribute path, operator, keyword, unquoted value) ends at a separator, a bracket or a quote. */
 const WORD_BREAK = /[\s()[\]"+]/;
+/** An unpaired UTF-16 surrogate: not Unicode text, and PostgreSQL refuses it in text and JSON (a 500 otherwise). */
+const LONE_SURROGATE = /\p{Cs}/u;
 
-function tokenize(text: string, fail: (msg: string) => never): Token[] {
+/** The token list and the two measures the limits look at, gathered in the same single pass. */
+interface Scan {
+  tokens: Token[];
+  /** deepest nesting of `(` and `[` */
+  depth: number;
+  /** attribute expressions: one more than the `and`/`or` keywords (for a well-formed filter, exactly) */
+  clauses: number;
+}
+
+/**
+ * Splits the text into tokens. Every iteration of the loop consumes at least one character (each branch says how),
+ * so the scan ends after at most `text.length` iterations whatever the input: no character class can make it
+ * stand still (the U+00A0 hang of issue 8 was a branch that pushed empty words without advancing).
+ */
+function tokenize(text: string, fail: (msg: string) => never): Scan {
   const nul = text.indexOf('\u0000');
   if (nul >= 0) fail(`U+0000 (NUL) at position ${nul + 1}`);
+  const surrogate = LONE_SURROGATE.exec(text);
+  if (surrogate) fail(`an unpaired UTF-16 surrogate (not Unicode text) at position ${surrogate.index + 1}`);
   const tokens: Token[] = [];
+  let open = 0;
+  let depth = 0;
+  let logical = 0;
   let i = 0;
   while (i < text.length) {
+    const start = i;
     const c = text[i] as string;
-    if (c === ' ' || c === '\t' || c === '\n' || c === '\r' || c === '+') {
-      i++;
-      continue;
-    }
-    if (c === '(' || c === ')' || c === '[' || c === ']') {
-      tokens.push({ t: c, pos: i });
-      i++;
-      continue;
-    }
-    if (c === '"') {
+    if (SEPARATOR.test(c)) {
+      i++; // one separator
+    } else if (BRACKETS.has(c)) {
+      tokens.push({ t: c as '(' | ')' | '[' | ']', pos: i });
+      if (c === '(' || c === '[') depth = Math.max(depth, ++open);
+      else open = Math.max(0, open - 1);
+      i++; // one bracket
+    } else if (c === '"') {
       // A JSON string literal (RFC 7644 §3.4.2.2 compValue): find the closing quote, honouring backslash escapes.
       let j = i + 1;
       while (j < text.length && text[j] !== '"') j += text[j] === '\\' ? 2 : 1;
@@ -57,17 +89,72 @@ function tokenize(text: string, fail: (msg: string) => never): Token[] {
       } catch {
         fail(`invalid string literal ${literal} at position ${i + 1}`);
       }
-      if (String(value).includes('\u0000')) fail(`U+0000 (NUL) in the string literal at position ${i + 1}`);
-      tokens.push({ t: 'string', v: String(value), pos: i });
-      i = j + 1;
-      continue;
+      const str = String(value);
+      if (str.includes('\u0000')) fail(`U+0000 (NUL) in the string literal at position ${i + 1}`);
+      if (LONE_SURROGATE.test(str))
+        fail(`an unpaired UTF-16 surrogate (not Unicode text) in the string literal at position ${i + 1}`);
+      tokens.push({ t: 'string', v: str, pos: i });
+      i = j + 1; // the whole literal, quotes included (j > i)
+    } else {
+      // `c` is no break character (the branches above took those), so the word has at least one character.
+      let j = i + 1;
+      while (j < text.length && !WORD_BREAK.test(text[j] as string)) j++;
+      const word = text.slice(i, j);
+      const lower = word.toLowerCase();
+      if (lower === 'and' || lower === 'or') logical++;
+      tokens.push({ t: 'word', v: word, pos: i });
+      i = j;
     }
-    let j = i;
-    while (j < text.length && !WORD_BREAK.test(text[j] as string)) j++;
-    tokens.push({ t: 'word', v: text.slice(i, j), pos: i });
-    i = j;
+    // The invariant the loop's termination rests on; a broken branch fails the request instead of hanging it.
+    if (i <= start) fail(`unreadable character at position ${start + 1}`);
   }
-  return tokens;
+  return { tokens, depth, clauses: logical + 1 };
+}
+
+/**
+ * The length limit before the scan, the nesting and clause limits after it and before any recursive descent (whose
+ * depth they bound). Exceeded limits name their variable (src/scim/limits.ts).
+ */
+function scanWithinLimits(
+  text: string,
+  scimType: BadRequestType,
+  limits: FilterLimits,
+  fail: (msg: string) => never,
+): Scan {
+  const kind = scimType === 'invalidPath' ? 'The PATCH path' : 'The filter';
+  if (text.length > limits.filterLength)
+    throw limitExceeded(scimType, 'filterLength', limits.filterLength, `${kind} length (${text.length})`);
+  const scan = tokenize(text, fail);
+  if (scan.depth > limits.filterDepth)
+    throw limitExceeded(
+      scimType,
+      'filterDepth',
+      limits.filterDepth,
+      `${kind} nesting (${scan.depth} levels)`,
+    );
+  if (scan.clauses > limits.filterClauses)
+    throw limitExceeded(
+      scimType,
+      'filterClauses',
+      limits.filterClauses,
+      `${kind} clause count (${scan.clauses})`,
+    );
+  return scan;
+}
+
+/**
+ * Checks a filter or PATCH path against the limits without parsing it (the HTTP edge checks PATCH paths before any
+ * operation runs). Throws the same 400 as parsing would for an exceeded limit or an unreadable text.
+ */
+export function checkTextLimits(
+  text: string,
+  scimType: 'invalidFilter' | 'invalidPath',
+  limits: FilterLimits,
+): void {
+  const what = scimType === 'invalidPath' ? 'path' : 'filter';
+  scanWithinLimits(text, scimType, limits, (m) => {
+    throw badRequest(scimType, `Invalid ${what} '${text}': ${m}`);
+  });
 }
 
 const ATTR_NAME = /^[A-Za-z$][\w$-]*$/;
@@ -97,8 +184,10 @@ class Parser {
     private readonly text: string,
     private readonly scimType: BadRequestType,
     private readonly what: string,
+    limits: FilterLimits,
   ) {
-    this.tokens = tokenize(text, (m) => this.fail(m));
+    const scan = scanWithinLimits(text, scimType, limits, (m) => this.fail(m));
+    this.tokens = scan.tokens;
   }
 
   fail(message: string): never {
@@ -240,26 +329,29 @@ class Parser {
   }
 }
 
+/** The limits the parser enforces itself (src/scim/limits.ts). */
+export type FilterLimits = Pick<InputLimits, 'filterLength' | 'filterDepth' | 'filterClauses'>;
+
 /**
- * Parses a filter expression. Throws `ScimError(400, 'invalidFilter')` with a detail naming the problem and its
+ * Parses a filter expression (without `limits`: the configuration's ceilings, which keep any input safe). Throws `ScimError(400, 'invalidFilter')` with a detail naming the problem and its
  * position for anything malformed: a missing operator or value, an unknown operator, unbalanced parentheses or
  * brackets, a dangling `and`/`or`, a bad string literal.
  */
-export function parseFilter(text: string): FilterNode {
+export function parseFilter(text: string, limits: FilterLimits = LIMIT_CEILINGS): FilterNode {
   if (typeof text !== 'string' || text.trim() === '')
     throw badRequest('invalidFilter', 'The filter is empty');
-  const parser = new Parser(text, 'invalidFilter', 'filter');
+  const parser = new Parser(text, 'invalidFilter', 'filter', limits);
   const node = parser.parseOr();
   parser.expectEnd();
   return node;
 }
 
 /** Parses a PATCH `path` (RFC 7644 §3.5.2); malformed → `ScimError(400, 'invalidPath')`. */
-export function parsePatchPath(text: string): PatchPath {
+export function parsePatchPath(text: string, limits: FilterLimits = LIMIT_CEILINGS): PatchPath {
   if (text.trim() === '') throw badRequest('invalidPath', 'The PATCH path is empty');
   let parser: Parser;
   try {
-    parser = new Parser(text, 'invalidPath', 'path');
+    parser = new Parser(text, 'invalidPath', 'path', limits);
     if (parser.atEnd()) parser.fail('empty path');
     const result = parser.parsePathWithFilter();
     parser.expectEnd();

@@ -17,7 +17,7 @@ import { compileElementFilter } from '../filter/match.js';
 import { parsePatchPath } from '../filter/parser.js';
 import type { AttrPath, FilterNode } from '../filter/ast.js';
 import { findExtension, resolvePath, type AttrNode, type ResourceTypeName } from '../schemas.js';
-import { coerceAttribute, coerceSingle, jsonEqual } from '../values.js';
+import { coerceAttribute, coerceSingle, isUserActive, jsonEqual } from '../values.js';
 import type { PatchOpName } from './operations.js';
 import { isJsonObject as isObj, type JsonObject as Obj } from '../values.js';
 
@@ -126,6 +126,11 @@ export function applyWithPath(
     if (sub) return removeSub(doc, attr, sub);
     if (attr.def.required)
       throw badRequest('mutability', `Attribute '${label}' is required and cannot be removed`);
+    if (isUserActive(attr))
+      throw badRequest(
+        'invalidValue',
+        `Attribute '${label}' cannot be removed: replace it with false to deactivate the user`,
+      );
     const container = containerOf(doc, attr, false);
     if (!container) return;
     if (
