@@ -4,7 +4,7 @@
 import { UpstreamError } from '../errors.js';
 import type { GroupPushed, GroupSnapshot, Mapping, MemberSyncRow, MemberSyncUpdate } from './model.js';
 import { chunk } from '../../shared/collections.js';
-import { errorMessage, isNotFound, isRejected, type ReconcileContext } from './reconcile-context.js';
+import { convergeOnce, isRejected, removeUpstream, type ReconcileContext } from './reconcile-context.js';
 
 /** How a group job gets an upstream id for a member user that has none yet on the target. */
 export type EnsureMemberResult =
@@ -45,43 +45,23 @@ export async function reconcileGroup(
     mapping.lastPushed = null;
     await ctx.store.resetMemberSyncs(group.scimId, ctx.connector.target);
   }
-  try {
-    return await converge(ctx, mapping, group, deps);
-  } catch (err) {
-    // The upstream group vanished: create it again and re-add every SCIM member, once.
-    if (!isNotFound(err) || !mapping.upstreamId) throw err;
-    ctx.record({
-      action: 'lookup',
-      outcome: 'lost',
-      upstreamId: mapping.upstreamId,
-      reason: errorMessage(err),
-    });
-    mapping.upstreamId = null;
-    mapping.lastPushed = null;
-    await ctx.store.resetMemberSyncs(group.scimId, ctx.connector.target);
-    return await converge(ctx, mapping, group, deps);
-  }
+  // The upstream group vanished: create it again and re-add every SCIM member, once.
+  return convergeOnce(
+    ctx,
+    mapping,
+    () => converge(ctx, mapping, group, deps),
+    () => ctx.store.resetMemberSyncs(group.scimId, ctx.connector.target),
+  );
 }
 
-async function removeUpstreamGroup(ctx: ReconcileContext, mapping: Mapping): Promise<void> {
-  if (mapping.state === 'removed') return;
-  if (mapping.upstreamId) {
-    try {
-      await ctx.connector.deleteGroup(mapping.upstreamId, ctx.call);
-    } catch (err) {
-      if (!isNotFound(err)) throw err;
-    }
-    ctx.record({
-      action: 'deleteGroup',
-      outcome: 'removed',
-      upstreamId: mapping.upstreamId,
-      displayName: mapping.displayName,
-    });
-  } else {
-    ctx.record({ action: 'deleteGroup', outcome: 'nothing-upstream', displayName: mapping.displayName });
-  }
-  mapping.state = 'removed';
-  mapping.reason = null;
+function removeUpstreamGroup(ctx: ReconcileContext, mapping: Mapping): Promise<void> {
+  return removeUpstream(ctx, mapping, {
+    action: 'deleteGroup',
+    detail: { displayName: mapping.displayName },
+    remove: (upstreamId) => ctx.connector.deleteGroup(upstreamId, ctx.call),
+    // deleting a group that is already gone is the same result
+    absentOutcome: 'removed',
+  });
 }
 
 async function converge(

@@ -4,7 +4,13 @@
 // a step throws, so partial progress (an upstream id obtained) is never lost.
 import type { ConnectorTraits } from '../connector.js';
 import type { DesiredUser, Mapping, MemberSyncUpdate, UserPushed } from './model.js';
-import { errorMessage, isNotFound, isRejected, type ReconcileContext } from './reconcile-context.js';
+import {
+  convergeOnce,
+  isNotFound,
+  isRejected,
+  removeUpstream,
+  type ReconcileContext,
+} from './reconcile-context.js';
 
 export interface UserReconcileResult {
   /** the SCIM user is gone: its membership deltas on this target are moot */
@@ -70,51 +76,21 @@ export async function reconcileUser(
   mapping.email = user.email.toLowerCase();
   mapping.displayName =
     user.displayName ?? ([user.givenName, user.familyName].filter(Boolean).join(' ') || null);
-  try {
-    await converge(ctx, mapping, user, scimId);
-  } catch (err) {
-    // The upstream user vanished (deleted by an admin): forget it and provision again, once.
-    if (!isNotFound(err) || !mapping.upstreamId) throw err;
-    ctx.record({
-      action: 'lookup',
-      outcome: 'lost',
-      upstreamId: mapping.upstreamId,
-      reason: errorMessage(err),
-    });
-    mapping.upstreamId = null;
-    mapping.lastPushed = null;
-    await converge(ctx, mapping, user, scimId);
-  }
+  // The upstream user vanished (deleted by an admin): forget it and provision again, once.
+  await convergeOnce(ctx, mapping, () => converge(ctx, mapping, user, scimId));
   return { dropMemberSyncs: false };
 }
 
-async function removeUpstreamUser(ctx: ReconcileContext, mapping: Mapping): Promise<void> {
-  if (mapping.state === 'removed') return;
-  const { connector, call } = ctx;
-  if (mapping.upstreamId) {
-    try {
-      const result = await connector.removeUser(mapping.upstreamId, call);
+function removeUpstreamUser(ctx: ReconcileContext, mapping: Mapping): Promise<void> {
+  return removeUpstream(ctx, mapping, {
+    action: 'removeUser',
+    detail: { email: mapping.email },
+    remove: async (upstreamId) => {
+      const result = await ctx.connector.removeUser(upstreamId, ctx.call);
       if (result.removedGroupIds.length > 0) mapping.extra.removedGroupIds = result.removedGroupIds;
-      ctx.record({
-        action: 'removeUser',
-        outcome: 'removed',
-        upstreamId: mapping.upstreamId,
-        email: mapping.email,
-      });
-    } catch (err) {
-      if (!isNotFound(err)) throw err;
-      ctx.record({
-        action: 'removeUser',
-        outcome: 'already-absent',
-        upstreamId: mapping.upstreamId,
-        email: mapping.email,
-      });
-    }
-  } else {
-    ctx.record({ action: 'removeUser', outcome: 'nothing-upstream', email: mapping.email });
-  }
-  mapping.state = 'removed';
-  mapping.reason = null;
+    },
+    absentOutcome: 'already-absent',
+  });
 }
 
 /** local@domain.tld: the shape both upstreams accept (docs/reference/upstream-contracts.md B.5 validation; AAC invites by e-mail). */
