@@ -18,7 +18,6 @@ import type { SqlRunner } from '../store/sql.js';
 import type { UsersRepository } from '../store/users.repository.js';
 import { InvalidMember, ResourceNotFound } from './errors.js';
 import { listResources, type ListQuery, type ListResult } from './list-resources.js';
-import { versionPrecondition } from './preconditions.js';
 import { sortColumn, unique } from './resource-helpers.js';
 import type { WriteContext } from './write-context.js';
 import type { MemberChange, WritePipeline } from './write-pipeline.js';
@@ -114,9 +113,13 @@ export class GroupsService {
   }
 
   async delete(id: string, ctx: WriteContext, ifMatch?: string): Promise<void> {
-    const before = await this.repo.get(id);
-    if (!before) throw new ResourceNotFound('Group', id);
-    versionPrecondition(ifMatch, before.version);
+    const before = await this.pipeline.current({
+      resourceType: 'Group',
+      id,
+      ifMatch,
+      read: () => this.repo.get(id),
+      version: (group) => group.version,
+    });
     const memberIds = ((await this.repo.membersOf([id])).get(id) ?? []).map((m) => m.value);
     await this.write(ctx, 'DELETE', 204, id, async (run) => {
       if (!(await this.repo.delete(run, id))) throw new ResourceNotFound('Group', id);
@@ -154,12 +157,8 @@ export class GroupsService {
       resourceType: 'Group',
       id,
       ifMatch,
-      read: async () => {
-        const found = await this.repo.get(id);
-        if (!found) throw new ResourceNotFound('Group', id);
-        versionPrecondition(ifMatch, found.version);
-        return found;
-      },
+      read: () => this.repo.get(id),
+      version: (group) => group.version,
       attempt: (current) => {
         const { doc, delta } = compute(current.data);
         return this.write(ctx, method, 200, id, async (run) => {

@@ -19,7 +19,6 @@ import type {
 } from '../store/users.repository.js';
 import { ResourceNotFound } from './errors.js';
 import { listResources, type ListQuery, type ListResult } from './list-resources.js';
-import { versionPrecondition } from './preconditions.js';
 import { sortColumn, unique } from './resource-helpers.js';
 import type { WriteContext } from './write-context.js';
 import type { WritePipeline } from './write-pipeline.js';
@@ -119,10 +118,14 @@ export class UsersService {
   }
 
   async delete(id: string, ctx: WriteContext, ifMatch?: string): Promise<void> {
-    const found = await this.reads.get(id);
-    if (!found) throw new ResourceNotFound('User', id);
+    const found = await this.pipeline.current({
+      resourceType: 'User',
+      id,
+      ifMatch,
+      read: () => this.reads.get(id),
+      version: (user) => user.stored.version,
+    });
     const before = found.stored;
-    versionPrecondition(ifMatch, before.version);
     const groupIds = found.groups.map((g) => g.value);
     await this.write(ctx, 'DELETE', 204, id, async (run) => {
       if (!(await this.repo.delete(run, id))) throw new ResourceNotFound('User', id);
@@ -168,12 +171,8 @@ export class UsersService {
       resourceType: 'User',
       id,
       ifMatch,
-      read: async () => {
-        const found = (await this.reads.get(id))?.stored;
-        if (!found) throw new ResourceNotFound('User', id);
-        versionPrecondition(ifMatch, found.version);
-        return found;
-      },
+      read: async () => (await this.reads.get(id))?.stored ?? null,
+      version: (user) => user.version,
       attempt: (current) => {
         const doc = compute(current.data);
         const input = recordInput(doc);

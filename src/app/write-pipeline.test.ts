@@ -112,6 +112,7 @@ describe('WritePipeline.versioned', () => {
       id: 'u1',
       ifMatch: undefined,
       read: async () => ++reads,
+      version: (n: number) => n,
       attempt: async () => null,
     });
     await expect(attempt).rejects.toBeInstanceOf(ConcurrentChange);
@@ -126,6 +127,7 @@ describe('WritePipeline.versioned', () => {
       id: 'g1',
       ifMatch: undefined,
       read: async () => ++reads,
+      version: (n: number) => n,
       attempt: async (before) => (before < 3 ? null : `written over version ${before}`),
     });
     expect(outcome).toEqual({ before: 3, result: 'written over version 3' });
@@ -139,6 +141,7 @@ describe('WritePipeline.versioned', () => {
       id: 'u1',
       ifMatch: 'W/"1"',
       read: async () => ++reads,
+      version: (n: number) => n,
       attempt: async () => null,
     });
     await expect(attempt).rejects.toBeInstanceOf(VersionMismatch);

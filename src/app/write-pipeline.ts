@@ -7,7 +7,14 @@
 // ./write-pipeline.test.ts run it without a database).
 import type { SqlRunner } from '../store/sql.js';
 import type { ScimAuditEntry } from '../store/audit.repository.js';
-import { ConcurrentChange, UpstreamRejected, VersionMismatch, type ResourceKind } from './errors.js';
+import {
+  ConcurrentChange,
+  ResourceNotFound,
+  UpstreamRejected,
+  VersionMismatch,
+  type ResourceKind,
+} from './errors.js';
+import { versionPrecondition } from './preconditions.js';
 import type { ProvisioningGateway } from './provisioning-gateway.js';
 import type { WriteContext } from './write-context.js';
 
@@ -28,6 +35,15 @@ export interface WritePipelineDeps {
   provisioning: ProvisioningGateway;
   /** how long a response waits for the upstream work it caused (BRIDGE_UPSTREAM_DEADLINE_MS) */
   deadlineMs: number;
+}
+
+/** How to read a resource and its version, for `current` and `versioned`. */
+export interface CurrentResource<B> {
+  resourceType: ResourceKind;
+  id: string;
+  ifMatch: string | undefined;
+  read(): Promise<B | null>;
+  version(resource: B): number;
 }
 
 export interface WriteStep<T> {
@@ -74,21 +90,25 @@ export class WritePipeline {
    * it only if nobody changed the resource meanwhile (null otherwise); then it runs again from a fresh read. With
    * If-Match the version read must stay the one named, so a concurrent change is a 412.
    */
-  async versioned<B, R>(p: {
-    resourceType: ResourceKind;
-    id: string;
-    ifMatch: string | undefined;
-    read(): Promise<B>;
-    attempt(before: B): Promise<R | null>;
-  }): Promise<{ before: B; result: R }> {
+  async versioned<B, R>(
+    p: CurrentResource<B> & { attempt(before: B): Promise<R | null> },
+  ): Promise<{ before: B; result: R }> {
     for (let attempt = 1; ; attempt++) {
-      const before = await p.read();
+      const before = await this.current(p);
       const result = await p.attempt(before);
       if (result !== null) return { before, result };
       if (p.ifMatch !== undefined)
         throw new VersionMismatch(`${p.resourceType} ${p.id} was changed concurrently.`);
       if (attempt >= MAX_WRITE_ATTEMPTS) throw new ConcurrentChange(p.resourceType, p.id);
     }
+  }
+
+  /** The resource as it is now: 404 when it does not exist, 412 when If-Match names another version (RFC 7644 §3.14). */
+  async current<B>(p: CurrentResource<B>): Promise<B> {
+    const found = await p.read();
+    if (found === null) throw new ResourceNotFound(p.resourceType, p.id);
+    versionPrecondition(p.ifMatch, p.version(found));
+    return found;
   }
 
   /**
