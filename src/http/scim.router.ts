@@ -88,6 +88,23 @@ function listParams(req: Request, source: unknown, maxResults: number, input?: I
   return parseListParams(source, { maxResults, defaultCount: Math.min(100, maxResults), filter: input });
 }
 
+type ResourceWrite<T> = (id: string, body: unknown, ctx: WriteContext, ifMatch?: string) => Promise<T>;
+
+/** PUT and PATCH of one resource (RFC 7644 §3.5): the use-case's resource, answered 200 with its ETag. */
+function answerWith(type: ResourceTypeName, write: ResourceWrite<Doc>) {
+  return async (req: Request<{ id: string }>, res: Response): Promise<void> => {
+    sendResource(res, 200, await write(req.params.id, req.body, writeContext(req), ifMatch(req)), type, req);
+  };
+}
+
+/** DELETE of one resource (RFC 7644 §3.6): 204. */
+function answerDeleted(remove: ResourceWrite<void>) {
+  return async (req: Request<{ id: string }>, res: Response): Promise<void> => {
+    await remove(req.params.id, undefined, writeContext(req), ifMatch(req));
+    res.status(204).end();
+  };
+}
+
 export function scimRouter(deps: ScimRouterDeps): Router {
   const router = Router({ caseSensitive: false });
   const { users, groups } = deps;
@@ -147,28 +164,18 @@ export function scimRouter(deps: ScimRouterDeps): Router {
     const user = await users.get(req.params.id, req.ctx.baseUrl);
     if (!notModified(req, res, user)) sendResource(res, 200, user, 'User', req);
   });
-  router.put('/Users/:id', async (req, res) => {
-    sendResource(
-      res,
-      200,
-      await users.replace(req.params.id, req.body, writeContext(req), ifMatch(req)),
-      'User',
-      req,
-    );
-  });
-  router.patch('/Users/:id', async (req, res) => {
-    sendResource(
-      res,
-      200,
-      await users.patch(req.params.id, req.body, writeContext(req), ifMatch(req)),
-      'User',
-      req,
-    );
-  });
-  router.delete('/Users/:id', async (req, res) => {
-    await users.delete(req.params.id, writeContext(req), ifMatch(req));
-    res.status(204).end();
-  });
+  router.put(
+    '/Users/:id',
+    answerWith('User', (...a) => users.replace(...a)),
+  );
+  router.patch(
+    '/Users/:id',
+    answerWith('User', (...a) => users.patch(...a)),
+  );
+  router.delete(
+    '/Users/:id',
+    answerDeleted((id, _body, ctx, match) => users.delete(id, ctx, match)),
+  );
 
   // Groups
   router.get('/Groups', (req, res) => listGroups(req, res, req.query));
@@ -180,15 +187,10 @@ export function scimRouter(deps: ScimRouterDeps): Router {
     const group = await groups.get(req.params.id, req.ctx.baseUrl, wantsMembers(projection(req)));
     if (!notModified(req, res, group)) sendResource(res, 200, group, 'Group', req);
   });
-  router.put('/Groups/:id', async (req, res) => {
-    sendResource(
-      res,
-      200,
-      await groups.replace(req.params.id, req.body, writeContext(req), ifMatch(req)),
-      'Group',
-      req,
-    );
-  });
+  router.put(
+    '/Groups/:id',
+    answerWith('Group', (...a) => groups.replace(...a)),
+  );
   router.patch('/Groups/:id', async (req, res) => {
     const stored = await groups.patch(req.params.id, req.body, writeContext(req), ifMatch(req));
     // Entra and Okta prefer 204 for group PATCH (catalog §7, §15): a 20 000-member body helps nobody. With
@@ -200,10 +202,10 @@ export function scimRouter(deps: ScimRouterDeps): Router {
     const group = await groups.get(stored.id, req.ctx.baseUrl, wantsMembers(projection(req)));
     sendResource(res, 200, group, 'Group', req);
   });
-  router.delete('/Groups/:id', async (req, res) => {
-    await groups.delete(req.params.id, writeContext(req), ifMatch(req));
-    res.status(204).end();
-  });
+  router.delete(
+    '/Groups/:id',
+    answerDeleted((id, _body, ctx, match) => groups.delete(id, ctx, match)),
+  );
 
   methodNotAllowed(router, ['/Users', '/Groups'], 'GET, POST');
   methodNotAllowed(router, ['/Users/:id', '/Groups/:id'], 'GET, PUT, PATCH, DELETE');
