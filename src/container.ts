@@ -19,7 +19,7 @@ import { TokenRepository } from './store/tokens.repository.js';
 import type { Connector, TargetName } from './core/connector.js';
 import type { RequestOutcome } from './core/provisioning/model.js';
 import { ProvisioningRunner, type RunnerOptions } from './core/provisioning/runner.js';
-import { ProvisioningSignals } from './core/provisioning/signals.js';
+import { ProvisioningSignals, type WorkSignal } from './core/provisioning/signals.js';
 import type { LoggerLike } from './shared/log.js';
 import type { SqlRunner } from './store/sql.js';
 import {
@@ -67,6 +67,8 @@ export interface Provisioning extends ProvisioningGateway {
   awaitRequest(requestId: string, deadlineMs?: number): Promise<RequestOutcome>;
   /** Writes buffered audit rows now. */
   flushAudit(): Promise<void>;
+  /** Tells this instance's runner that jobs were queued (for writers of jobs other than enqueueUser/enqueueGroup). */
+  readonly signals: WorkSignal;
   /** enqueueUserSync for this instance's targets (call inside the SCIM transaction). */
   enqueueUser(run: SqlRunner, p: { requestId: string; userId: string }): Promise<void>;
   /** enqueueGroupSync for this instance's targets (call inside the SCIM transaction). */
@@ -102,6 +104,7 @@ export function createProvisioning(p: {
     enqueueUser: (run, q) => enqueueUserSync(run, { ...q, targets: runner.targets }, signals),
     enqueueGroup: (run, q) => enqueueGroupSync(run, { ...q, targets: runner.targets }, signals),
     labelOf: (target) => labels.get(target) ?? target,
+    signals,
   };
 }
 

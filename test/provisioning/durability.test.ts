@@ -69,9 +69,9 @@ describe('job store', () => {
 
   it('claims a change queued during an execution as soon as that execution ends, without waiting for a poll', async () => {
     const upstream = new FakeConnector('server');
-    const scim = new ScimFixture(db.handle, ['server']);
     // A poll far away: only the in-process signals can start the second execution in time.
     const p = startProvisioning(db.handle, [upstream], { workersPerTarget: 2, pollIntervalMs: 60_000 });
+    const scim = new ScimFixture(db.handle, ['server'], p.signals);
     await p.start();
     try {
       upstream.fail('ensureUser', { kind: 'hang', times: 1 });

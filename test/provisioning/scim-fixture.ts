@@ -2,6 +2,7 @@
 import crypto from 'node:crypto';
 import type { TargetName } from '../../src/core/connector.js';
 import type { DatabaseHandle } from '../../src/store/database.js';
+import type { WorkSignal } from '../../src/core/provisioning/signals.js';
 import { enqueueGroupSync, enqueueUserSync } from '../../src/store/provisioning/outbox.js';
 import { withTransaction } from '../../src/store/transaction.js';
 import { prismaRunner } from '../../src/store/sql-runner.js';
@@ -39,6 +40,8 @@ export class ScimFixture {
   constructor(
     private readonly handle: DatabaseHandle,
     readonly targets: TargetName[],
+    /** a runner's signals, to wake it at once as the SCIM services do (else its poll finds the work) */
+    private readonly signals?: WorkSignal,
   ) {}
 
   private rid(): string {
@@ -49,7 +52,7 @@ export class ScimFixture {
     const id = crypto.randomUUID();
     await withTransaction(this.handle, async (tx) => {
       await tx.scimUser.create({ data: { id, ...userColumns(u) } });
-      await enqueueUserSync(prismaRunner(tx), { requestId, userId: id, targets: this.targets });
+      await enqueueUserSync(prismaRunner(tx), { requestId, userId: id, targets: this.targets }, this.signals);
     });
     this.users.set(id, u);
     return { id, requestId };
@@ -59,7 +62,7 @@ export class ScimFixture {
     const next = { ...this.users.get(id)!, ...change };
     await withTransaction(this.handle, async (tx) => {
       await tx.scimUser.update({ where: { id }, data: userColumns(next) });
-      await enqueueUserSync(prismaRunner(tx), { requestId, userId: id, targets: this.targets });
+      await enqueueUserSync(prismaRunner(tx), { requestId, userId: id, targets: this.targets }, this.signals);
     });
     this.users.set(id, next);
     return requestId;
@@ -68,7 +71,7 @@ export class ScimFixture {
   async deleteUser(id: string, requestId = this.rid()): Promise<string> {
     await withTransaction(this.handle, async (tx) => {
       await tx.scimUser.delete({ where: { id } });
-      await enqueueUserSync(prismaRunner(tx), { requestId, userId: id, targets: this.targets });
+      await enqueueUserSync(prismaRunner(tx), { requestId, userId: id, targets: this.targets }, this.signals);
     });
     return requestId;
   }
@@ -78,7 +81,7 @@ export class ScimFixture {
     const u = this.users.get(id)!;
     await withTransaction(this.handle, async (tx) => {
       await tx.scimUser.create({ data: { id, ...userColumns(u) } });
-      await enqueueUserSync(prismaRunner(tx), { requestId, userId: id, targets: this.targets });
+      await enqueueUserSync(prismaRunner(tx), { requestId, userId: id, targets: this.targets }, this.signals);
     });
     return requestId;
   }
@@ -93,12 +96,16 @@ export class ScimFixture {
       await tx.scimGroup.create({ data: { id, displayName, displayNameLower: displayName.toLowerCase() } });
       if (members.length)
         await tx.groupMember.createMany({ data: members.map((userId) => ({ groupId: id, userId })) });
-      await enqueueGroupSync(prismaRunner(tx), {
-        requestId,
-        groupId: id,
-        targets: this.targets,
-        added: members,
-      });
+      await enqueueGroupSync(
+        prismaRunner(tx),
+        {
+          requestId,
+          groupId: id,
+          targets: this.targets,
+          added: members,
+        },
+        this.signals,
+      );
     });
     return { id, requestId };
   }
@@ -109,7 +116,11 @@ export class ScimFixture {
         where: { id },
         data: { displayName, displayNameLower: displayName.toLowerCase() },
       });
-      await enqueueGroupSync(prismaRunner(tx), { requestId, groupId: id, targets: this.targets });
+      await enqueueGroupSync(
+        prismaRunner(tx),
+        { requestId, groupId: id, targets: this.targets },
+        this.signals,
+      );
     });
     return requestId;
   }
@@ -117,7 +128,11 @@ export class ScimFixture {
   async addMembers(groupId: string, userIds: string[], requestId = this.rid()): Promise<string> {
     await withTransaction(this.handle, async (tx) => {
       await tx.groupMember.createMany({ data: userIds.map((userId) => ({ groupId, userId })) });
-      await enqueueGroupSync(prismaRunner(tx), { requestId, groupId, targets: this.targets, added: userIds });
+      await enqueueGroupSync(
+        prismaRunner(tx),
+        { requestId, groupId, targets: this.targets, added: userIds },
+        this.signals,
+      );
     });
     return requestId;
   }
@@ -125,12 +140,16 @@ export class ScimFixture {
   async removeMembers(groupId: string, userIds: string[], requestId = this.rid()): Promise<string> {
     await withTransaction(this.handle, async (tx) => {
       await tx.groupMember.deleteMany({ where: { groupId, userId: { in: userIds } } });
-      await enqueueGroupSync(prismaRunner(tx), {
-        requestId,
-        groupId,
-        targets: this.targets,
-        removed: userIds,
-      });
+      await enqueueGroupSync(
+        prismaRunner(tx),
+        {
+          requestId,
+          groupId,
+          targets: this.targets,
+          removed: userIds,
+        },
+        this.signals,
+      );
     });
     return requestId;
   }
@@ -138,7 +157,11 @@ export class ScimFixture {
   async deleteGroup(id: string, requestId = this.rid()): Promise<string> {
     await withTransaction(this.handle, async (tx) => {
       await tx.scimGroup.delete({ where: { id } });
-      await enqueueGroupSync(prismaRunner(tx), { requestId, groupId: id, targets: this.targets });
+      await enqueueGroupSync(
+        prismaRunner(tx),
+        { requestId, groupId: id, targets: this.targets },
+        this.signals,
+      );
     });
     return requestId;
   }
