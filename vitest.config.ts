@@ -16,6 +16,8 @@ export default defineConfig({
       include: ['src/**/*.ts'],
       exclude: ['src/**/*.test.ts', 'src/store/generated/**'],
       reporter: ['text-summary', 'json-summary'],
+      // the figure is printed even when a test failed (it then says what the passing tests covered)
+      reportOnFailure: true,
     },
   },
 });
