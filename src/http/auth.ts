@@ -15,7 +15,13 @@ interface AuthenticatedToken {
   tokenId: string;
 }
 
-export function bearerAuth(verifier: TokenVerifier): RequestHandler {
+/** `missing`: no bearer token sent; `invalid`: a token that is unknown or revoked. */
+export type AuthFailureReason = 'missing' | 'invalid';
+
+export function bearerAuth(
+  verifier: TokenVerifier,
+  onFailure: (reason: AuthFailureReason) => void = () => undefined,
+): RequestHandler {
   const authenticator = new passport.Passport();
   authenticator.use(
     new BearerStrategy((token, done) => {
@@ -32,6 +38,7 @@ export function bearerAuth(verifier: TokenVerifier): RequestHandler {
       (err: unknown, user: AuthenticatedToken | false | undefined) => {
         if (err) return next(err);
         if (!user) {
+          onFailure(req.get('authorization') ? 'invalid' : 'missing');
           const detail = req.get('authorization')
             ? 'The bearer token is not valid.'
             : 'Authentication required: send Authorization: Bearer <token>.';
