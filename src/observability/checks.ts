@@ -133,6 +133,8 @@ export function aacRefreshTokenCheck(
     'generate a new token pair in AAC (Profile → User Preferences → OAuth 2.0 API Tokens), set AAC_REFRESH_TOKEN and restart (docs/setup/aac.md)';
   return {
     name: 'aac_refresh_token',
+    // the expiry is known once the AAC check has read (or refreshed) the token
+    after: ['upstream:aac'],
     run: async () => {
       const at = expiresAt();
       if (at === null || at === undefined) return { ok: true };

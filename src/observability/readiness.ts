@@ -17,6 +17,9 @@ export interface ReadinessCheck {
   run(): Promise<CheckOutcome>;
   /** what the operator should do when it fails or warns (logged with the detail) */
   hint?: string | undefined;
+  /** checks that must have run first in the same evaluation (e.g. the AAC token's expiry is known once
+   * `upstream:aac` obtained a token) */
+  after?: readonly string[] | undefined;
 }
 
 /** One entry of the public report (BRIDGE-INTERFACE.md). */
@@ -87,8 +90,7 @@ export class Readiness {
   }
 
   private current(): Promise<CheckState[]> {
-    if (this.cached && Date.now() - this.cached.at <= this.cacheMs)
-      return Promise.resolve(this.cached.checks);
+    if (this.cached && Date.now() - this.cached.at < this.cacheMs) return Promise.resolve(this.cached.checks);
     this.inFlight ??= this.evaluate().finally(() => {
       this.inFlight = undefined;
     });
@@ -96,16 +98,23 @@ export class Readiness {
   }
 
   private async evaluate(): Promise<CheckState[]> {
-    const checks = await Promise.all(
-      this.checks.map(async (check): Promise<CheckState> => {
-        const outcome = await this.runOne(check);
-        this.logChange(check, outcome);
-        if (!outcome.ok) return { name: check.name, ok: false, error: outcome.error };
-        return outcome.warning
-          ? { name: check.name, ok: true, warning: outcome.warning }
-          : { name: check.name, ok: true };
-      }),
-    );
+    const runs = new Map<string, Promise<CheckState>>();
+    const run = async (check: ReadinessCheck): Promise<CheckState> => {
+      const before = (check.after ?? []).flatMap((name) => {
+        const earlier = runs.get(name);
+        return earlier ? [earlier] : [];
+      });
+      await Promise.all(before);
+      const outcome = await this.runOne(check);
+      this.logChange(check, outcome);
+      if (!outcome.ok) return { name: check.name, ok: false, error: outcome.error };
+      return outcome.warning
+        ? { name: check.name, ok: true, warning: outcome.warning }
+        : { name: check.name, ok: true };
+    };
+    // Declaration order: a check can only wait for one added before it, so there is no cycle.
+    for (const check of this.checks) runs.set(check.name, run(check));
+    const checks = await Promise.all(this.checks.map((check) => runs.get(check.name) as Promise<CheckState>));
     this.cached = { at: Date.now(), checks };
     return checks;
   }
