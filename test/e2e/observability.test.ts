@@ -3,10 +3,19 @@
 import net from 'node:net';
 import supertest from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { databaseKinds } from '../support/databases.js';
+import { loadEnv } from '../../src/config/env.js';
+import { buildProvisionedBridge } from '../../src/container.js';
+import { createLogger } from '../../src/shared/logger.js';
+import { startSimulators } from '../../src/simulators/index.js';
+import { createTestDatabase, databaseKinds } from '../support/databases.js';
 import { parseMetrics, seriesCount, valueOf, type Sample } from '../support/prometheus.js';
 import { TEST_TOKEN, userBody } from '../support/test-app.js';
-import { eventually, startProvisionedApp, type ProvisionedApp } from './support/provisioned-app.js';
+import {
+  eventually,
+  simulatorEnv,
+  startProvisionedApp,
+  type ProvisionedApp,
+} from './support/provisioned-app.js';
 
 const METRICS_TOKEN = 'metrics-token-0123456789';
 
@@ -241,5 +250,42 @@ describe('label cardinality', () => {
     expect([...routes].sort()).toEqual(['/scim/v2/Users', '/scim/v2/Users/:id', 'unmatched']);
     expect(seriesCount(m, 'scim_bridge_http_requests_total')).toBeLessThanOrEqual(6);
     expect(text).not.toMatch(/user\d+/);
+  });
+});
+
+describe('log lines of the work a SCIM request causes', () => {
+  it('carry its request id, and connector lines name their target once', async () => {
+    const sims = await startSimulators();
+    const db = await createTestDatabase('sqlite');
+    const raw: string[] = [];
+    const logger = createLogger('debug', { write: (line: string) => void raw.push(line) });
+    const env = loadEnv({ DATABASE_URL: db.url, SCIM_TOKEN: TEST_TOKEN, ...simulatorEnv(sims) });
+    const bridge = await buildProvisionedBridge(env, logger);
+    try {
+      // one Server 503 and one AAC 429: retry lines from the HTTP client, then success
+      sims.server.control.addFault({ kind: 'status', status: 503, method: 'POST', path: '/webapi/v3/users' });
+      sims.aac.control.addFault({ kind: 'status', status: 429, retryAfterSeconds: 0, path: '/v4/**' });
+      const res = await supertest(bridge.app)
+        .post('/scim/v2/Users')
+        .set('Authorization', `Bearer ${TEST_TOKEN}`)
+        .set('Content-Type', 'application/scim+json')
+        .set('X-Request-Id', 'req-logs-1')
+        .send(userBody('logs.one@example.com'));
+      expect(res.status).toBe(201);
+    } finally {
+      await bridge.close();
+      await sims.close();
+      await db.drop();
+    }
+    const lines = raw.map((l) => JSON.parse(l) as Record<string, unknown>);
+    const work = lines.filter((l) => l.target !== undefined || l.component === 'connector' || 'req' in l);
+    // AAC's 429 is retried by the HTTP client; Server's 503 on a POST is not (ambiguous): the connector looks up
+    // and creates again
+    expect(work.filter((l) => l.msg === 'upstream call failed; retrying').length).toBeGreaterThanOrEqual(1);
+    expect(work.filter((l) => l.msg === 'upstream call failed' && l.status === 503)).toHaveLength(1);
+    expect(work.some((l) => l.msg === 'request completed')).toBe(true);
+    expect(work.filter((l) => l.msg === 'upstream call').length).toBeGreaterThanOrEqual(4);
+    for (const line of work) expect(line.requestId, JSON.stringify(line)).toBe('req-logs-1');
+    for (const line of raw) expect(line.match(/"target":/g)?.length ?? 0, line).toBeLessThanOrEqual(1);
   });
 });
