@@ -107,11 +107,20 @@ export async function startBridge(
   projectRoot: string,
   logLevel = 'warn',
   upstreamRps = '0',
+  options: {
+    /** extra environment, e.g. BRIDGE_METRICS=off */
+    env?: Record<string, string>;
+    /** reuse this SQLite file (kept at stop) instead of a fresh one in a temporary folder */
+    databaseFile?: string;
+  } = {},
 ): Promise<BridgeServer> {
   const port = await freePort();
   const token = crypto.randomBytes(24).toString('hex');
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'scim-bench-'));
-  const databaseFile = path.join(dir, 'bench.db');
+  const ownDir = options.databaseFile === undefined;
+  const dir = ownDir
+    ? fs.mkdtempSync(path.join(os.tmpdir(), 'scim-bench-'))
+    : path.dirname(options.databaseFile!);
+  const databaseFile = options.databaseFile ?? path.join(dir, 'bench.db');
   const env: NodeJS.ProcessEnv = { ...process.env };
   for (const key of Object.keys(env)) {
     if (key.startsWith('AAC_') || key.startsWith('SERVER_')) delete env[key];
@@ -136,6 +145,7 @@ export async function startBridge(
     SERVER_RATE_LIMIT_RPS: upstreamRps,
     AAC_MAX_CONCURRENCY: upstreamRps === '0' ? '0' : (env.AAC_MAX_CONCURRENCY ?? '4'),
     SERVER_MAX_CONCURRENCY: upstreamRps === '0' ? '0' : (env.SERVER_MAX_CONCURRENCY ?? '4'),
+    ...options.env,
   });
   const { child, logTail } = spawnServer([path.join(projectRoot, 'dist', 'main.js')], env, dir);
   const baseUrl = `http://127.0.0.1:${port}`;
@@ -154,7 +164,7 @@ export async function startBridge(
     logTail,
     stop: async () => {
       await stopChild(child);
-      fs.rmSync(dir, { recursive: true, force: true });
+      if (ownDir) fs.rmSync(dir, { recursive: true, force: true });
     },
   };
 }
