@@ -289,3 +289,42 @@ describe('log lines of the work a SCIM request causes', () => {
     for (const line of raw) expect(line.match(/"target":/g)?.length ?? 0, line).toBeLessThanOrEqual(1);
   });
 });
+
+describe('issue 8, defect 6: /readyz discloses no upstream error text', () => {
+  it('an unreachable upstream is named with a reason code; host, port and message go to the log only', async () => {
+    const sims = await startSimulators();
+    const db = await createTestDatabase('sqlite');
+    const raw: string[] = [];
+    const logger = createLogger('info', { write: (line: string) => void raw.push(line) });
+    const closed = await new Promise<number>((resolve) => {
+      const probe = net.createServer().listen(0, '127.0.0.1', () => {
+        const address = probe.address();
+        probe.close(() => resolve(typeof address === 'object' && address ? address.port : 1));
+      });
+    });
+    const env = loadEnv({
+      DATABASE_URL: db.url,
+      SCIM_TOKEN: TEST_TOKEN,
+      ...simulatorEnv(sims),
+      SERVER_API_URL: `http://127.0.0.1:${closed}/webapi`,
+    });
+    const bridge = await buildProvisionedBridge(env, logger);
+    try {
+      const res = await supertest(bridge.app).get('/readyz');
+      expect(res.status).toBe(503);
+      expect(res.body.checks).toContainEqual({ name: 'upstream:server', ok: false, error: 'unreachable' });
+      expect(res.body.checks).toContainEqual({ name: 'upstream:aac', ok: true });
+      expect(res.text).not.toContain(String(closed));
+      expect(res.text).not.toMatch(/127\.0\.0\.1|ECONNREFUSED|webapi/);
+      const logged = raw
+        .map((l) => JSON.parse(l) as Record<string, unknown>)
+        .find((l) => l.check === 'upstream:server');
+      expect(logged).toMatchObject({ level: 50, reason: 'unreachable' });
+      expect(String(logged?.detail)).toContain(String(closed));
+    } finally {
+      await bridge.close();
+      await sims.close();
+      await db.drop();
+    }
+  });
+});

@@ -131,6 +131,20 @@ describe('a start that cannot serve exits non-zero with one clear line', () => {
       expect(simPortInUse.stderr).toContain(
         `demo mode: cannot start the embedded simulator on 127.0.0.1:${taken.port}: the port is already in use; set SIM_AAC_PORT`,
       );
+      const pgUrl = process.env.TEST_POSTGRES_URL;
+      if (pgUrl) {
+        const wrongUser = new URL(pgUrl);
+        wrongUser.username = 'no_such_role';
+        wrongUser.password = 'secret-pw';
+        const pgAuth = await runUntilExit({
+          PORT: '0',
+          DATABASE_URL: wrongUser.toString(),
+          BRIDGE_PROVISIONING: 'off',
+        });
+        expect(pgAuth.code).toBe(1);
+        expect(pgAuth.stderr).toMatch(/as user "no_such_role": authentication failed/);
+        expect(pgAuth.stderr).not.toContain('secret-pw');
+      }
       for (const run of [portInUse, pgDown, sqliteUnwritable, noUpstream, simPortInUse])
         expect(run.stderr, 'no stack trace').not.toMatch(/\n\s+at /);
     } finally {
