@@ -97,6 +97,8 @@ export async function startBareExpress(projectRoot: string): Promise<RunningServ
 export interface BridgeServer extends RunningServer {
   token: string;
   databaseFile: string;
+  /** the bridge process, e.g. to read its CPU time from /proc */
+  pid: number;
 }
 
 /**
@@ -112,10 +114,12 @@ export async function startBridge(
     env?: Record<string, string>;
     /** reuse this SQLite file (kept at stop) instead of a fresh one in a temporary folder */
     databaseFile?: string;
+    /** SCIM_TOKEN (default: random); two bridges on one database need the same one, each start revokes others */
+    token?: string;
   } = {},
 ): Promise<BridgeServer> {
   const port = await freePort();
-  const token = crypto.randomBytes(24).toString('hex');
+  const token = options.token ?? crypto.randomBytes(24).toString('hex');
   const ownDir = options.databaseFile === undefined;
   const dir = ownDir
     ? fs.mkdtempSync(path.join(os.tmpdir(), 'scim-bench-'))
@@ -161,6 +165,7 @@ export async function startBridge(
     baseUrl,
     token,
     databaseFile,
+    pid: child.pid ?? -1,
     logTail,
     stop: async () => {
       await stopChild(child);

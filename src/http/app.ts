@@ -9,7 +9,7 @@ import { bearerAuth, type AuthFailureReason, type TokenVerifier } from './auth.j
 import { jsonBody } from './body.js';
 import { scimErrorHandler } from './error-handler.js';
 import { healthRouter, type ReadinessSource } from './health.router.js';
-import { httpMetrics, metricsRouter, type HttpMeasurement, type MetricsEndpoint } from './metrics.js';
+import { httpMetrics, metricsHandler, type HttpMeasurement, type MetricsEndpoint } from './metrics.js';
 import { requestContext } from './request-context.js';
 import { discoveryRouter, scimRouter } from './scim.router.js';
 
@@ -42,7 +42,7 @@ export function createApp(deps: AppDeps): express.Express {
   const { metrics } = deps;
   if (metrics) {
     app.use(httpMetrics((m) => metrics.httpRequest(m), [SCIM_PATH]));
-    app.use(metricsRouter(metrics));
+    app.get('/metrics', metricsHandler(metrics));
   }
   app.use(healthRouter(deps.readiness));
 
