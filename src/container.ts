@@ -68,7 +68,8 @@ export async function openMigratedDatabase(env: Env, logger: Logger): Promise<Da
   });
 }
 
-function createMetrics(logger: Logger, processMetrics = false): BridgeMetrics {
+/** A metrics registry whose failing gauges are logged; main.ts asks for the Node process metrics too. */
+export function createMetrics(logger: Logger, processMetrics = false): BridgeMetrics {
   return new BridgeMetrics({
     processMetrics,
     onCollectError: (gauge, err) => logger.warn({ err, gauge }, 'could not read a metric'),

@@ -4,8 +4,7 @@
 // before it touches the database or starts provisioning workers.
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import { ConfigError, isDemoMode, loadEnv, type Env } from './config/env.js';
-import { buildProvisionedBridge, CLI_COMMAND, type Bridge } from './container.js';
-import { BridgeMetrics } from './observability/index.js';
+import { buildProvisionedBridge, CLI_COMMAND, createMetrics, type Bridge } from './container.js';
 import { generateToken } from './store/tokens.repository.js';
 import { createLogger, type Logger } from './shared/logger.js';
 import { StartError } from './shared/start-error.js';
@@ -77,10 +76,7 @@ async function main(): Promise<void> {
     env = { ...env, SCIM_TOKEN: generateToken() };
     process.stdout.write(`\nDemo mode: SCIM bearer token for this run: ${env.SCIM_TOKEN}\n\n`);
   }
-  const metrics = new BridgeMetrics({
-    processMetrics: true,
-    onCollectError: (gauge, err) => logger.warn({ err, gauge }, 'could not read a metric'),
-  });
+  const metrics = createMetrics(logger, true);
   let bridge: Bridge;
   try {
     bridge = await buildProvisionedBridge(env, logger, { metrics });
