@@ -373,8 +373,14 @@ export class ProvisioningRunner {
     const renewal = setInterval(
       () => {
         this.store.renewLease(key, execution.claimId, this.leaseUntil()).then(
-          (kept) => kept || this.logger.warn({ key }, 'provisioning lease lost during execution'),
-          (err: unknown) => this.logger.warn({ err, key }, 'could not renew provisioning lease'),
+          (kept) =>
+            kept ||
+            this.logger.warn(
+              { key, requestId: newest.requestId },
+              'provisioning lease lost during execution',
+            ),
+          (err: unknown) =>
+            this.logger.warn({ err, key, requestId: newest.requestId }, 'could not renew provisioning lease'),
         );
       },
       Math.max(1_000, Math.floor(this.options.leaseMs / 3)),
@@ -409,7 +415,7 @@ export class ProvisioningRunner {
       await this.store.finish(execution, mapping, outcome, { dropMemberSyncs });
     } catch (err) {
       // The lease expires and another execution redoes the (idempotent) work.
-      this.logger.error({ err, key }, 'could not record provisioning result');
+      this.logger.error({ err, key, requestId: newest.requestId }, 'could not record provisioning result');
     }
     this.releaseInFlight(state, key);
     provisioningSignals.settled(requestIds, {
@@ -428,6 +434,7 @@ export class ProvisioningRunner {
     ctx: ReconcileContext,
   ): JobsOutcome {
     const { key } = execution;
+    const { requestId } = ctx.call;
     const attempts = Math.max(...execution.jobs.map((j) => j.attempts));
     const status = err instanceof UpstreamError ? err.status : undefined;
     const message = errorMessage(err);
@@ -435,7 +442,10 @@ export class ProvisioningRunner {
       mapping.state = 'failed';
       mapping.reason = message;
       ctx.record({ action: 'reconcile', outcome: 'failed', reason: message, status });
-      this.logger.warn({ key, status, reason: message }, 'upstream rejected a provisioning change');
+      this.logger.warn(
+        { key, requestId, status, reason: message },
+        'upstream rejected a provisioning change',
+      );
       return { state: 'failed', error: message, status };
     }
     const kind = err instanceof UpstreamError && err.kind === 'auth' ? 'auth' : 'transient';
@@ -452,17 +462,17 @@ export class ProvisioningRunner {
     });
     if (kind === 'auth') {
       this.logger.error(
-        { key, status, attempts, retryInMs: delay },
+        { key, requestId, status, attempts, retryInMs: delay },
         `UPSTREAM CREDENTIALS REFUSED by ${key.target}: provisioning is stalled until they are fixed (${message})`,
       );
     } else if (err instanceof UpstreamError) {
       this.logger.warn(
-        { key, status, attempts, retryInMs: delay, reason: message },
+        { key, requestId, status, attempts, retryInMs: delay, reason: message },
         'transient upstream error, will retry',
       );
     } else {
       this.logger.error(
-        { err, key, attempts, retryInMs: delay },
+        { err, key, requestId, attempts, retryInMs: delay },
         'provisioning step failed unexpectedly, will retry',
       );
     }
