@@ -59,6 +59,11 @@ const COMPOSITION_ROOT = group(
 );
 const COMMANDER = pkg('commander', 'commander belongs to src/cli.');
 const PINO_HTTP = pkg('pino-http', 'Request logging belongs to src/http.');
+const PROM_CLIENT = pkg(
+  'prom-client',
+  'Metrics belong to src/observability (the core reports through its ports).',
+);
+const OBSERVABILITY_LAYER = layer('observability', 'metrics and readiness are wired by the composition root');
 /** Every outer layer, for the folders that must not reach any. */
 const OUTER_LAYERS = [
   HTTP_LAYER,
@@ -158,7 +163,7 @@ export default defineConfig(
     files: ['src/config/**/*.ts'],
     ignores: TEST_FILES,
     rules: restrict(
-      [EXPRESS, SCIMMY, PRISMA, AXIOS, PG, SQLITE, COMMANDER],
+      [PROM_CLIENT, EXPRESS, SCIMMY, PRISMA, AXIOS, PG, SQLITE, COMMANDER],
       [
         ...OUTER_LAYERS,
         CORE_LAYER,
@@ -175,7 +180,7 @@ export default defineConfig(
     files: ['src/shared/**/*.ts'],
     ignores: TEST_FILES,
     rules: restrict(
-      [EXPRESS, SCIMMY, PRISMA, AXIOS, PG, SQLITE, COMMANDER],
+      [PROM_CLIENT, EXPRESS, SCIMMY, PRISMA, AXIOS, PG, SQLITE, COMMANDER],
       [...OUTER_LAYERS, CORE_LAYER, SCIM_LAYER, CONFIG_LAYER, PRISMA_SCOPE, EXPRESS_SUBPATHS, AXIOS_SUBPATHS],
     ),
   },
@@ -184,8 +189,9 @@ export default defineConfig(
     files: ['src/http/**/*.ts'],
     ignores: TEST_FILES,
     rules: restrict(
-      [SCIMMY, PRISMA, AXIOS, PG, SQLITE, COMMANDER],
+      [PROM_CLIENT, SCIMMY, PRISMA, AXIOS, PG, SQLITE, COMMANDER],
       [
+        OBSERVABILITY_LAYER,
         STORE_LAYER,
         CORE_LAYER,
         CONNECTORS_LAYER,
@@ -204,8 +210,9 @@ export default defineConfig(
     files: ['src/app/**/*.ts'],
     ignores: TEST_FILES,
     rules: restrict(
-      [EXPRESS, SCIMMY, PRISMA, AXIOS, PG, SQLITE, COMMANDER, PINO_HTTP],
+      [PROM_CLIENT, EXPRESS, SCIMMY, PRISMA, AXIOS, PG, SQLITE, COMMANDER, PINO_HTTP],
       [
+        OBSERVABILITY_LAYER,
         HTTP_LAYER,
         CONNECTORS_LAYER,
         SIMULATORS_LAYER,
@@ -225,7 +232,7 @@ export default defineConfig(
     files: ['src/scim/**/*.ts'],
     ignores: TEST_FILES,
     rules: restrict(
-      [EXPRESS, PRISMA, AXIOS, PG, SQLITE, COMMANDER, PINO_HTTP],
+      [PROM_CLIENT, EXPRESS, PRISMA, AXIOS, PG, SQLITE, COMMANDER, PINO_HTTP],
       [
         ...OUTER_LAYERS,
         CORE_LAYER,
@@ -244,8 +251,9 @@ export default defineConfig(
     files: ['src/store/**/*.ts'],
     ignores: TEST_FILES,
     rules: restrict(
-      [EXPRESS, SCIMMY, AXIOS, COMMANDER, PINO_HTTP],
+      [PROM_CLIENT, EXPRESS, SCIMMY, AXIOS, COMMANDER, PINO_HTTP],
       [
+        OBSERVABILITY_LAYER,
         HTTP_LAYER,
         APP_LAYER,
         CONNECTORS_LAYER,
@@ -264,7 +272,7 @@ export default defineConfig(
     files: ['src/core/**/*.ts'],
     ignores: TEST_FILES,
     rules: restrict(
-      [EXPRESS, SCIMMY, PRISMA, AXIOS, PG, SQLITE, COMMANDER, PINO_HTTP],
+      [PROM_CLIENT, EXPRESS, SCIMMY, PRISMA, AXIOS, PG, SQLITE, COMMANDER, PINO_HTTP],
       [
         ...OUTER_LAYERS,
         SCIM_LAYER,
@@ -282,8 +290,9 @@ export default defineConfig(
     files: ['src/connectors/**/*.ts'],
     ignores: [...TEST_FILES, 'src/connectors/http-client.ts'],
     rules: restrict(
-      [EXPRESS, PRISMA, SCIMMY, PG, SQLITE, COMMANDER, PINO_HTTP, AXIOS],
+      [PROM_CLIENT, EXPRESS, PRISMA, SCIMMY, PG, SQLITE, COMMANDER, PINO_HTTP, AXIOS],
       [
+        OBSERVABILITY_LAYER,
         HTTP_LAYER,
         APP_LAYER,
         STORE_LAYER,
@@ -303,7 +312,7 @@ export default defineConfig(
   {
     files: ['src/connectors/http-client.ts'],
     rules: restrict(
-      [EXPRESS, PRISMA, SCIMMY, PG, SQLITE, COMMANDER, PINO_HTTP],
+      [PROM_CLIENT, EXPRESS, PRISMA, SCIMMY, PG, SQLITE, COMMANDER, PINO_HTTP],
       [
         HTTP_LAYER,
         APP_LAYER,
@@ -321,8 +330,9 @@ export default defineConfig(
     files: ['src/simulators/**/*.ts'],
     ignores: TEST_FILES,
     rules: restrict(
-      [PRISMA, SCIMMY, PG, SQLITE, COMMANDER, PINO_HTTP],
+      [PROM_CLIENT, PRISMA, SCIMMY, PG, SQLITE, COMMANDER, PINO_HTTP],
       [
+        OBSERVABILITY_LAYER,
         HTTP_LAYER,
         APP_LAYER,
         STORE_LAYER,
@@ -337,13 +347,37 @@ export default defineConfig(
       ],
     ),
   },
+  // src/observability: Prometheus metrics (prom-client) and readiness; core's ports, store queries and shared.
+  {
+    files: ['src/observability/**/*.ts'],
+    ignores: TEST_FILES,
+    rules: restrict(
+      [EXPRESS, SCIMMY, PRISMA, AXIOS, PG, SQLITE, COMMANDER, PINO_HTTP],
+      [
+        HTTP_LAYER,
+        APP_LAYER,
+        SCIM_LAYER,
+        CONNECTORS_LAYER,
+        SIMULATORS_LAYER,
+        CONFIG_LAYER,
+        CLI_LAYER,
+        COMPOSITION_ROOT,
+        EXPRESS_SUBPATHS,
+        PRISMA_SCOPE,
+        PASSPORT,
+        DRIVER_SUBPATHS,
+        AXIOS_SUBPATHS,
+      ],
+    ),
+  },
   // src/cli: the admin/auditor CLI (commander); store, config and shared.
   {
     files: ['src/cli/**/*.ts'],
     ignores: TEST_FILES,
     rules: restrict(
-      [EXPRESS, SCIMMY, AXIOS, PINO_HTTP],
+      [PROM_CLIENT, EXPRESS, SCIMMY, AXIOS, PINO_HTTP],
       [
+        OBSERVABILITY_LAYER,
         HTTP_LAYER,
         APP_LAYER,
         SCIM_LAYER,

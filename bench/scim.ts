@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { RequestParams } from 'autocannon';
+import { describeCost, measureMetricsCost, type MetricsCost } from './lib/metrics-cost.js';
 import { runPaced } from './lib/paced.js';
 import { runLoad, type LoadSummary } from './lib/load.js';
 import { startBareExpress, startBridge, type BridgeServer, type RunningServer } from './lib/processes.js';
@@ -32,6 +33,7 @@ const config = {
   fixedRate: envNumber('BENCH_FIXED_RATE', 200),
   seedConcurrency: envNumber('BENCH_SEED_CONCURRENCY', 16),
   seedBudgetS: envNumber('BENCH_SEED_BUDGET', 60),
+  costPairs: envNumber('BENCH_COST_PAIRS', 6),
 };
 
 // The goals the figures are judged against (task brief; docs/reference/notes.md "Throughput measured here").
@@ -78,6 +80,8 @@ interface Report {
     addOne: TimedSeries;
     removeOne: TimedSeries;
   };
+  /** (g) GET /Users/{id} with the metrics middleware on and off, on the seeded database */
+  metricsCost?: MetricsCost;
   problems: string[];
 }
 
@@ -278,11 +282,16 @@ async function measureBridge(bare: RunningServer | undefined): Promise<void> {
     log('npm run build');
     execFileSync('npm', ['run', 'build'], { cwd: projectRoot, stdio: ['ignore', 'ignore', 'inherit'] });
   }
+  // The database outlives this bridge: phase (g) runs new bridges on it.
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'scim-bench-'));
+  const databaseFile = path.join(dir, 'bench.db');
   const bridge = await startBridge(
     projectRoot,
     process.env.BENCH_LOG_LEVEL ?? 'warn',
     process.env.BENCH_UPSTREAM_RPS ?? '0',
+    { databaseFile },
   );
+  let seededIds: string[] = [];
   try {
     log(`bridge up at ${bridge.baseUrl}; seeding ${config.users} users`);
     const seeded = await seedUsers({
@@ -294,6 +303,7 @@ async function measureBridge(bare: RunningServer | undefined): Promise<void> {
       budgetMs: config.seedBudgetS * 1000,
     });
     const { ids, userNames, ...seeding } = seeded;
+    seededIds = ids;
     report.seeding = seeding;
     log(
       `seeded ${ids.length} users in ${seeded.seconds.toFixed(1)} s (${seeded.perSecond}/s, ${seeded.failures} failures)`,
@@ -313,6 +323,24 @@ async function measureBridge(bare: RunningServer | undefined): Promise<void> {
     console.error(bridge.logTail());
   } finally {
     await bridge.stop();
+  }
+  try {
+    if (seededIds.length > 0) {
+      log('(g) GET /Users/{id} with the metrics middleware on and off');
+      report.metricsCost = await measureMetricsCost({
+        projectRoot,
+        databaseFile,
+        ids: seededIds,
+        pairs: config.costPairs,
+        durationS: config.durationS,
+        connections: config.connections,
+        log,
+      });
+    }
+  } catch (err) {
+    report.problems.push(`metrics cost: ${err instanceof Error ? err.message : String(err)}`);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
   }
 }
 
@@ -382,6 +410,10 @@ function printTable(): void {
     );
   } else {
     console.log('large group: not measured');
+  }
+  if (report.metricsCost) {
+    console.log(`(g) GET /Users/{id}, metrics middleware on vs off (${config.costPairs} alternating pairs):`);
+    console.log(describeCost(report.metricsCost));
   }
   const [load1 = 0] = report.machine.loadAverageAtStart;
   if (load1 > report.machine.cpus) {

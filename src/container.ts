@@ -11,9 +11,22 @@ import { createUserReads } from './store/user-reads.js';
 import { UsersRepository } from './store/users.repository.js';
 import { inputLimits, trustProxySetting, type Env } from './config/env.js';
 import { createApp } from './http/app.js';
-import type { ReadinessCheck } from './http/health.router.js';
+import {
+  BridgeMetrics,
+  Readiness,
+  aacRefreshTokenCheck,
+  addJobGauges,
+  addReadinessGauge,
+  backlogCheck,
+  cached,
+  databaseCheck,
+  scimTokenCheck,
+  upstreamCheck,
+  type ReadinessCheck,
+} from './observability/index.js';
 import type { Logger } from './shared/logger.js';
 import { openDatabase, type DatabaseHandle } from './store/database.js';
+import { describeDatabase, openDatabaseOrExplain } from './store/database-errors.js';
 import { migrate } from './store/migrator.js';
 import { TokenRepository } from './store/tokens.repository.js';
 import type { Connector, TargetName } from './core/connector.js';
@@ -28,7 +41,11 @@ import {
   enqueueUserSync,
   PrismaProvisioningStore,
 } from './store/provisioning/index.js';
+import { jobStats, oldestPendingAgeSeconds } from './store/provisioning/job-stats.js';
 import { createUpstreams, type Upstreams } from './upstreams.js';
+
+/** How the operator runs the CLI, for messages (the image and `npm start` both have dist/). */
+export const CLI_COMMAND = 'node dist/cli/index.js';
 
 export interface Bridge {
   app: Express;
@@ -36,6 +53,10 @@ export interface Bridge {
   tokens: TokenRepository;
   users: UsersService;
   groups: GroupsService;
+  /** the readiness checks behind /readyz (issue 10 adds `held_deprovisions` with `readiness.add`) */
+  readiness: Readiness;
+  /** the metrics behind /metrics (issue 10 adds gauges with `metrics.addGauge`) */
+  metrics: BridgeMetrics;
   close(): Promise<void>;
 }
 
@@ -44,7 +65,10 @@ export interface BridgeOptions {
   logger: Logger;
   /** provisioning into the upstream targets; none = the bridge only stores */
   provisioning?: ProvisioningGateway;
+  /** readiness checks besides `database` and `scim_token` (upstreams, backlog, AAC refresh token) */
   readiness?: ReadinessCheck[];
+  /** default: a fresh registry without the Node process metrics (main.ts passes one with them) */
+  metrics?: BridgeMetrics;
   onClose?: () => Promise<void>;
   /** an already opened (and migrated) database */
   handle?: DatabaseHandle;
@@ -108,14 +132,27 @@ export function createProvisioning(p: {
   };
 }
 
+/** Opens the database and applies migrations; a failure says which database and why (DatabaseStartError). */
 export async function openMigratedDatabase(env: Env, logger: Logger): Promise<DatabaseHandle> {
-  const applied = await migrate(env.DATABASE_URL);
-  if (applied.length > 0) logger.info({ migrations: applied }, 'database migrations applied');
-  return openDatabase(env.DATABASE_URL);
+  return openDatabaseOrExplain(env.DATABASE_URL, async () => {
+    const applied = await migrate(env.DATABASE_URL);
+    if (applied.length > 0) logger.info({ migrations: applied }, 'database migrations applied');
+    const handle = openDatabase(env.DATABASE_URL);
+    await handle.db.$queryRawUnsafe('SELECT 1');
+    return handle;
+  });
+}
+
+/** A metrics registry whose failing gauges are logged; main.ts asks for the Node process metrics too. */
+export function createMetrics(logger: Logger, processMetrics = false): BridgeMetrics {
+  return new BridgeMetrics({
+    processMetrics,
+    onCollectError: (gauge, err) => logger.warn({ err, gauge }, 'could not read a metric'),
+  });
 }
 
 export async function buildBridge(options: BridgeOptions): Promise<Bridge> {
-  const { env, logger, provisioning, readiness = [], onClose } = options;
+  const { env, logger, provisioning, onClose } = options;
   const handle = options.handle ?? (await openMigratedDatabase(env, logger));
   const tokens = new TokenRepository(handle);
   if (env.SCIM_TOKEN) {
@@ -149,20 +186,27 @@ export async function buildBridge(options: BridgeOptions): Promise<Bridge> {
     pipeline,
     provider: handle.provider,
   });
+  const metrics = options.metrics ?? createMetrics(logger);
+  const readiness = new Readiness(logger.child({ component: 'readiness' }))
+    .add(databaseCheck(() => handle.db.$queryRawUnsafe('SELECT 1'), describeDatabase(handle.url)))
+    .add(scimTokenCheck(() => tokens.activeCount(), CLI_COMMAND));
+  for (const check of options.readiness ?? []) readiness.add(check);
+  addReadinessGauge(metrics, readiness);
   const app = createApp({
     logger,
     tokens,
     users,
     groups,
-    readiness: [
-      {
-        name: 'database',
-        check: async () => {
-          await handle.db.$queryRawUnsafe('SELECT 1');
-        },
-      },
-      ...readiness,
-    ],
+    readiness,
+    metrics:
+      env.BRIDGE_METRICS === 'on'
+        ? {
+            render: () => metrics.render(),
+            token: env.METRICS_TOKEN,
+            httpRequest: (m) => metrics.httpRequest(m),
+            scimAuthFailure: (reason) => metrics.scimAuthFailure(reason),
+          }
+        : undefined,
     maxBodyBytes: env.BRIDGE_MAX_BODY_BYTES,
     maxResults: env.BRIDGE_MAX_RESULTS,
     publicUrl: env.BRIDGE_PUBLIC_URL,
@@ -175,6 +219,8 @@ export async function buildBridge(options: BridgeOptions): Promise<Bridge> {
     tokens,
     users,
     groups,
+    readiness,
+    metrics,
     close: async () => {
       await onClose?.();
       users.close();
@@ -191,13 +237,20 @@ export async function buildBridge(options: BridgeOptions): Promise<Bridge> {
 export async function buildProvisionedBridge(
   env: Env,
   logger: Logger,
+  options: { metrics?: BridgeMetrics } = {},
 ): Promise<Bridge & { upstreams?: Upstreams }> {
+  const metrics = options.metrics ?? createMetrics(logger);
   if (env.BRIDGE_PROVISIONING === 'off') {
     logger.warn('BRIDGE_PROVISIONING=off: the bridge only stores; nothing is provisioned upstream');
-    return buildBridge({ env, logger });
+    return buildBridge({ env, logger, metrics });
   }
   const handle = await openMigratedDatabase(env, logger);
-  const upstreams = await createUpstreams(env, createPrismaCredentialStore(handle), logger);
+  const upstreams = await createUpstreams(env, createPrismaCredentialStore(handle), logger, metrics).catch(
+    async (err: unknown) => {
+      await handle.close();
+      throw err;
+    },
+  );
   const provisioning = createProvisioning({
     handle,
     connectors: upstreams.connectors,
@@ -209,15 +262,23 @@ export async function buildProvisionedBridge(
     },
   });
   await provisioning.start();
+  const targets = upstreams.connectors.map((c) => c.target);
+  const stats = cached(() => jobStats(handle));
+  addJobGauges(metrics, targets, stats);
   const bridge = await buildBridge({
     env,
     logger,
     handle,
     provisioning,
-    readiness: upstreams.connectors.map((c) => ({
-      name: `upstream:${c.target}`,
-      check: () => c.checkReady({ requestId: 'readyz' }),
-    })),
+    metrics,
+    readiness: [
+      ...upstreams.connectors.map(upstreamCheck),
+      backlogCheck(
+        async () => oldestPendingAgeSeconds(await stats(), new Date()),
+        env.BRIDGE_BACKLOG_ALERT_MIN,
+      ),
+      ...(targets.includes('aac') ? [aacRefreshTokenCheck(() => metrics.refreshTokenExpiresAt('aac'))] : []),
+    ],
     onClose: async () => {
       await provisioning.stop();
       await upstreams.close();

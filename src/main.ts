@@ -1,41 +1,107 @@
-// Boot: configuration → database (migrations) → bridge → listen; graceful shutdown on SIGINT/SIGTERM.
-import type { Server } from 'node:http';
-import { ConfigError, isDemoMode, loadEnv } from './config/env.js';
-import { buildProvisionedBridge } from './container.js';
+// Boot: configuration → listen → database (migrations) → bridge → serve; graceful shutdown on SIGINT/SIGTERM.
+// A start that cannot serve says why in one line on stderr and exits non-zero: bad configuration (2), a port that
+// cannot be bound, an unusable database (1). The port is bound first, so a second instance on the same port stops
+// before it touches the database or starts provisioning workers.
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import { ConfigError, isDemoMode, loadEnv, type Env } from './config/env.js';
+import { buildProvisionedBridge, CLI_COMMAND, createMetrics, type Bridge } from './container.js';
 import { answerClientErrors } from './http/client-error.js';
 import { generateToken } from './store/tokens.repository.js';
 import { RUNNER_TUNING } from './core/provisioning/runner.js';
-import { createLogger } from './shared/logger.js';
 import { shutDown } from './shutdown.js';
+import { createLogger, type Logger } from './shared/logger.js';
+import { StartError } from './shared/start-error.js';
+
+type Handler = (req: IncomingMessage, res: ServerResponse) => void;
+
+/** Answers 503 while the bridge is still starting (migrations, connectors), so early probes get an answer. */
+const starting: Handler = (_req, res) => {
+  res.writeHead(503, { 'Content-Type': 'application/json', 'Retry-After': '1' });
+  res.end('{"status":"starting"}');
+};
+
+/** The one-line reason of a listen error (EADDRINUSE, EACCES, EADDRNOTAVAIL). */
+function listenErrorMessage(err: NodeJS.ErrnoException, host: string, port: number): string {
+  const where = `${host}:${port}`;
+  switch (err.code) {
+    case 'EADDRINUSE':
+      return `cannot listen on ${where}: the port is already in use (another bridge or program?); set PORT to a free port`;
+    case 'EACCES':
+    case 'EPERM':
+      return `cannot listen on ${where}: permission denied (ports below 1024 need privileges); set PORT to 1024 or above`;
+    case 'EADDRNOTAVAIL':
+      return `cannot listen on ${where}: this machine has no such address; set HOST (0.0.0.0 = every interface)`;
+    default:
+      return `cannot listen on ${where}: ${err.message}`;
+  }
+}
+
+function listen(server: http.Server, env: Env): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const onError = (err: NodeJS.ErrnoException) =>
+      reject(new StartError(listenErrorMessage(err, env.HOST, env.PORT)));
+    server.once('error', onError);
+    server.listen(env.PORT, env.HOST, () => {
+      server.off('error', onError);
+      const address = server.address();
+      resolve(typeof address === 'object' && address ? address.port : env.PORT);
+    });
+  });
+}
+
+/** Outside demo mode nobody hands out a token: say how to make one, or every IdP request is a 401. */
+async function warnWithoutScimToken(bridge: Bridge, logger: Logger): Promise<void> {
+  if ((await bridge.tokens.activeCount()) > 0) return;
+  logger.warn(
+    `no SCIM token is active: every IdP request will be refused (401). Create one with ` +
+      `\`${CLI_COMMAND} tokens create --name okta\` (or \`npm run -s cli -- tokens create --name okta\`), ` +
+      'or set SCIM_TOKEN',
+  );
+}
 
 async function main(): Promise<void> {
-  let env;
+  let env: Env;
   try {
     env = loadEnv();
   } catch (err) {
-    if (err instanceof ConfigError) {
-      process.stderr.write(`scim-bridge: ${err.message}\n`);
-      process.exit(2);
-    }
+    if (err instanceof ConfigError) throw new StartError(err.message, 2);
     throw err;
   }
   const logger = createLogger(env.LOG_LEVEL);
-  if (isDemoMode(env) && env.BRIDGE_PROVISIONING === 'on' && !env.SCIM_TOKEN) {
+  let handler: Handler = starting;
+  const server = http.createServer((req, res) => handler(req, res));
+  server.keepAliveTimeout = 65_000;
+  answerClientErrors(server);
+  const port = await listen(server, env);
+
+  const demo = isDemoMode(env) && env.BRIDGE_PROVISIONING === 'on';
+  if (demo && !env.SCIM_TOKEN) {
     // Demo mode must work with no setup at all: give the user a token to paste into curl or the IdP.
     env = { ...env, SCIM_TOKEN: generateToken() };
     process.stdout.write(`\nDemo mode: SCIM bearer token for this run: ${env.SCIM_TOKEN}\n\n`);
   }
-  const bridge = await buildProvisionedBridge(env, logger);
-  const server: Server = bridge.app.listen(env.PORT, env.HOST, () => {
-    const address = server.address();
-    const port = typeof address === 'object' && address ? address.port : env.PORT;
-    logger.info(
-      { host: env.HOST, port, database: bridge.handle.provider },
-      `SCIM endpoint: http://${env.HOST === '0.0.0.0' ? '127.0.0.1' : env.HOST}:${port}/scim/v2`,
-    );
-  });
-  server.keepAliveTimeout = 65_000;
-  answerClientErrors(server);
+  const metrics = createMetrics(logger, true);
+  let bridge: Bridge;
+  try {
+    bridge = await buildProvisionedBridge(env, logger, { metrics });
+  } catch (err) {
+    server.close();
+    throw err;
+  }
+  handler = bridge.app;
+  logger.info(
+    { host: env.HOST, port, database: bridge.handle.provider },
+    `SCIM endpoint: http://${env.HOST === '0.0.0.0' ? '127.0.0.1' : env.HOST}:${port}/scim/v2`,
+  );
+  if (!demo) await warnWithoutScimToken(bridge, logger);
+  // The start-up check: every readiness check once, now. A refused upstream credential is logged as an error at
+  // once (the bridge keeps running: the IdP's writes are stored and queued until the credential is fixed).
+  void bridge.readiness.runNow().then(
+    (report) => {
+      if (report.ready) logger.info({ checks: report.checks.length }, 'start-up check: ready');
+    },
+    (err: unknown) => logger.error({ err }, 'start-up check failed'),
+  );
 
   // The documented bound (README "Shutdown"): requests get the upstream deadline plus 5 s for the database, the
   // runner its stop wait plus 5 s for the audit flush and the connections.
@@ -60,6 +126,10 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
+  if (err instanceof StartError) {
+    process.stderr.write(`scim-bridge: ${err.message}\n`);
+    process.exit(err.exitCode);
+  }
   process.stderr.write(
     `scim-bridge: failed to start: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
   );

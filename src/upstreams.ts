@@ -2,10 +2,12 @@
 // configured — the embedded AAC and Server simulators with a connector to each (demo mode, docs/reference/bridge-interface.md).
 import type { Connector } from './core/connector.js';
 import type { CredentialStore } from './core/credential-store.js';
+import type { UpstreamObserver } from './core/observability.js';
 import type { Env } from './config/env.js';
 import { isDemoMode } from './config/env.js';
 import { createAacConnector, createServerConnector } from './connectors/index.js';
 import type { Logger } from './shared/logger.js';
+import { StartError } from './shared/start-error.js';
 import { startSimulators, type RunningSimulators } from './simulators/index.js';
 
 export interface Upstreams {
@@ -31,14 +33,31 @@ export function upstreamEnv(env: Env, sims?: RunningSimulators): Env {
   };
 }
 
+/** The embedded simulators of demo mode; a port in use is a one-line start error naming the variable to change. */
+async function startDemoSimulators(env: Env): Promise<RunningSimulators> {
+  try {
+    return await startSimulators({ aacPort: env.SIM_AAC_PORT, serverPort: env.SIM_SERVER_PORT });
+  } catch (err) {
+    const { code, port } = err as { code?: string; port?: number };
+    if (code !== 'EADDRINUSE' && code !== 'EACCES') throw err;
+    const variable = port === env.SIM_SERVER_PORT ? 'SIM_SERVER_PORT' : 'SIM_AAC_PORT';
+    throw new StartError(
+      `demo mode: cannot start the embedded simulator on 127.0.0.1:${port ?? '?'}: ` +
+        `${code === 'EADDRINUSE' ? 'the port is already in use' : 'permission denied'}; ` +
+        `set ${variable} (0 = any free port)`,
+      1,
+      { cause: err },
+    );
+  }
+}
+
 export async function createUpstreams(
   env: Env,
   credentialStore: CredentialStore,
   logger: Logger,
+  observer?: UpstreamObserver,
 ): Promise<Upstreams> {
-  const simulators = isDemoMode(env)
-    ? await startSimulators({ aacPort: env.SIM_AAC_PORT, serverPort: env.SIM_SERVER_PORT })
-    : undefined;
+  const simulators = isDemoMode(env) ? await startDemoSimulators(env) : undefined;
   if (simulators) {
     logger.warn(
       { aac: simulators.aac.baseUrl, server: simulators.server.baseUrl },
@@ -46,6 +65,9 @@ export async function createUpstreams(
     );
   }
   const cfg = upstreamEnv(env, simulators);
+  // Connector log lines name their target themselves: a child logger binding `target` too would write the key
+  // twice in the same JSON line.
+  const connectorLogger = logger.child({ component: 'connector' });
   const connectors: Connector[] = [];
   // loadEnv guarantees the credentials that go with each URL (REQUIRED_WITH); this keeps the types honest.
   const need = (value: string | undefined, name: string): string => {
@@ -65,7 +87,7 @@ export async function createUpstreams(
           batchWindowMs: cfg.AAC_BATCH_WINDOW_MS,
           busyBatchWindowMs: cfg.AAC_BATCH_BUSY_WINDOW_MS,
         },
-        { credentialStore, logger: logger.child({ target: 'aac' }) },
+        { credentialStore, logger: connectorLogger, observer },
       ),
     );
   }
@@ -84,7 +106,7 @@ export async function createUpstreams(
             maxConcurrent: cfg.SERVER_MAX_CONCURRENCY,
           },
         },
-        { credentialStore, logger: logger.child({ target: 'server' }) },
+        { credentialStore, logger: connectorLogger, observer },
       ),
     );
   }

@@ -97,8 +97,8 @@ export async function startBareExpress(projectRoot: string): Promise<RunningServ
 export interface BridgeServer extends RunningServer {
   token: string;
   databaseFile: string;
-  /** the bridge process id (bench/hostile.ts reads its RSS from /proc) */
-  pid: number | undefined;
+  /** the bridge process, e.g. to read its CPU time from /proc */
+  pid: number;
 }
 
 /**
@@ -109,11 +109,22 @@ export async function startBridge(
   projectRoot: string,
   logLevel = 'warn',
   upstreamRps = '0',
+  options: {
+    /** extra environment, e.g. BRIDGE_METRICS=off */
+    env?: Record<string, string>;
+    /** reuse this SQLite file (kept at stop) instead of a fresh one in a temporary folder */
+    databaseFile?: string;
+    /** SCIM_TOKEN (default: random); two bridges on one database need the same one, each start revokes others */
+    token?: string;
+  } = {},
 ): Promise<BridgeServer> {
   const port = await freePort();
-  const token = crypto.randomBytes(24).toString('hex');
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'scim-bench-'));
-  const databaseFile = path.join(dir, 'bench.db');
+  const token = options.token ?? crypto.randomBytes(24).toString('hex');
+  const ownDir = options.databaseFile === undefined;
+  const dir = ownDir
+    ? fs.mkdtempSync(path.join(os.tmpdir(), 'scim-bench-'))
+    : path.dirname(options.databaseFile!);
+  const databaseFile = options.databaseFile ?? path.join(dir, 'bench.db');
   const env: NodeJS.ProcessEnv = { ...process.env };
   for (const key of Object.keys(env)) {
     if (key.startsWith('AAC_') || key.startsWith('SERVER_')) delete env[key];
@@ -138,6 +149,7 @@ export async function startBridge(
     SERVER_RATE_LIMIT_RPS: upstreamRps,
     AAC_MAX_CONCURRENCY: upstreamRps === '0' ? '0' : (env.AAC_MAX_CONCURRENCY ?? '4'),
     SERVER_MAX_CONCURRENCY: upstreamRps === '0' ? '0' : (env.SERVER_MAX_CONCURRENCY ?? '4'),
+    ...options.env,
   });
   const { child, logTail } = spawnServer([path.join(projectRoot, 'dist', 'main.js')], env, dir);
   const baseUrl = `http://127.0.0.1:${port}`;
@@ -153,11 +165,11 @@ export async function startBridge(
     baseUrl,
     token,
     databaseFile,
-    pid: child.pid,
+    pid: child.pid ?? -1,
     logTail,
     stop: async () => {
       await stopChild(child);
-      fs.rmSync(dir, { recursive: true, force: true });
+      if (ownDir) fs.rmSync(dir, { recursive: true, force: true });
     },
   };
 }

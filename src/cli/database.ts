@@ -2,9 +2,9 @@
 // else the bridge's own default (the env schema's, not a copy). Unattended use must never change a database by
 // accident: a missing SQLite file is an error (never created), and only commands that change state apply pending
 // migrations; read-only commands work on the schema they find.
-import fs from 'node:fs';
 import { envSchema } from '../config/env.js';
-import { openDatabase, providerOf, sqlitePath, type DatabaseHandle } from '../store/database.js';
+import { openDatabase, type DatabaseHandle } from '../store/database.js';
+import { assertSqliteFileExists, openDatabaseOrExplain } from '../store/database-errors.js';
 import { migrate } from '../store/migrator.js';
 
 export type DatabaseAccess = 'read' | 'write';
@@ -20,14 +20,13 @@ export function resolveDatabaseUrl(option: string | undefined, env: NodeJS.Proce
   return parsed.data;
 }
 
+/** Failures name the database and the cause in one line (store/database-errors.ts). */
 export async function openCliDatabase(url: string, access: DatabaseAccess): Promise<DatabaseHandle> {
-  if (providerOf(url) === 'sqlite') {
-    const file = sqlitePath(url);
-    if (!fs.existsSync(file))
-      throw new CliError(
-        `no SQLite database at ${file}: start the bridge once (npm start) to create it, or name another with --database`,
-      );
-  }
-  if (access === 'write') await migrate(url);
-  return openDatabase(url);
+  assertSqliteFileExists(url);
+  return openDatabaseOrExplain(url, async () => {
+    if (access === 'write') await migrate(url);
+    const handle = openDatabase(url);
+    await handle.db.$queryRawUnsafe('SELECT 1');
+    return handle;
+  });
 }

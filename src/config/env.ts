@@ -128,6 +128,18 @@ export const envSchema = z.object({
   BRIDGE_MAX_PATCH_MEMBERS: limit('patchMembers'),
   BRIDGE_MAX_STRING_LENGTH: limit('stringLength'),
   BRIDGE_MAX_JSON_DEPTH: limit('jsonDepth'),
+  /**
+   * demo mode (the embedded AAC and Server simulators): `auto` = when no upstream is configured (the `npm start`
+   * default of docs/reference/bridge-interface.md), `1` = always (no upstream may be set), `0` = never: a start without an upstream
+   * then stops and says what is missing. The container image sets 0.
+   */
+  BRIDGE_DEMO: z.enum(['auto', '0', '1']).default('auto'),
+  /** when set, GET /metrics needs `Authorization: Bearer <it>` */
+  METRICS_TOKEN: optionalString.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
+  /** `off`: no /metrics route and no per-request measurement */
+  BRIDGE_METRICS: z.enum(['on', 'off']).default('on'),
+  /** /readyz reports `backlog` not ready when the oldest pending job is older than this (minutes; 0 = never) */
+  BRIDGE_BACKLOG_ALERT_MIN: int(0, 525_600).default(60),
 });
 
 /** Variables that become required when a target is enabled. Checked on the raw input so that they are listed
@@ -146,6 +158,24 @@ function missingDependents(source: NodeJS.ProcessEnv): string[] {
   );
 }
 
+/** BRIDGE_DEMO against the upstream settings: demo mode on request only, never mixed with a real upstream. */
+function demoProblems(source: NodeJS.ProcessEnv): string[] {
+  const set = (key: string) => (source[key] ?? '').trim() !== '';
+  const upstream = set('AAC_API_URL') || set('SERVER_API_URL');
+  const demo = (source.BRIDGE_DEMO ?? '').trim();
+  const provisioning = (source.BRIDGE_PROVISIONING ?? 'on').trim() !== 'off';
+  if (demo === '1' && upstream)
+    return ['BRIDGE_DEMO: 1 (the embedded simulators) cannot be combined with AAC_API_URL or SERVER_API_URL'];
+  if (demo === '0' && !upstream && provisioning)
+    return [
+      'no upstream configured (BRIDGE_DEMO=0 turns the embedded simulators off): set AAC_API_URL with ' +
+        'AAC_CLIENT_ID and AAC_REFRESH_TOKEN, and/or SERVER_API_URL with SERVER_CLIENT_ID and SERVER_CLIENT_SECRET ' +
+        '(docs/setup/aac.md, docs/setup/server.md); or BRIDGE_DEMO=1 for the simulators; or ' +
+        'BRIDGE_PROVISIONING=off to only store',
+    ];
+  return [];
+}
+
 export type Env = z.infer<typeof envSchema>;
 
 export class ConfigError extends Error {
@@ -161,14 +191,19 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
   const problems = [
     ...(result.success ? [] : result.error.issues.map((i) => `${i.path.join('.') || '(env)'}: ${i.message}`)),
     ...missingDependents(source),
+    ...demoProblems(source),
   ];
   if (problems.length > 0 || !result.success) throw new ConfigError(problems);
   return result.data;
 }
 
-/** Demo mode: no upstream configured, so the bridge starts its embedded simulators (docs/reference/bridge-interface.md). */
+/**
+ * Demo mode: the bridge starts its embedded simulators. By default when no upstream is configured
+ * (docs/reference/bridge-interface.md "Start"); BRIDGE_DEMO=1 asks for it, BRIDGE_DEMO=0 (the container image) forbids it.
+ */
 export function isDemoMode(env: Env): boolean {
-  return !env.AAC_API_URL && !env.SERVER_API_URL;
+  if (env.BRIDGE_DEMO === '0') return false;
+  return env.BRIDGE_DEMO === '1' || (!env.AAC_API_URL && !env.SERVER_API_URL);
 }
 
 /** The input limits of a parsed configuration. */

@@ -1,5 +1,6 @@
 // What both connector factories receive besides their configuration.
 import type { CredentialStore } from '../core/credential-store.js';
+import type { UpstreamObserver } from '../core/observability.js';
 import type { LoggerLike } from '../shared/log.js';
 
 export interface BaseConnectorDeps {
@@ -7,6 +8,8 @@ export interface BaseConnectorDeps {
   logger?: LoggerLike | undefined;
   /** epoch-ms clock for token expiry decisions; default Date.now */
   clock?: { now(): number } | undefined;
+  /** metrics (upstream calls, rate limiter, token refreshes); default none */
+  observer?: UpstreamObserver | undefined;
 }
 
 export interface ConnectorDeps extends BaseConnectorDeps {

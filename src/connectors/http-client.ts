@@ -14,6 +14,7 @@ import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
 import PQueue from 'p-queue';
 import type { CallContext, TargetName } from '../core/connector.js';
 import { UpstreamError, type UpstreamErrorKind } from '../core/errors.js';
+import { NO_OBSERVER, type UpstreamObserver } from '../core/observability.js';
 import { silentLogger, type LoggerLike } from '../shared/log.js';
 import { redact, redactString } from './redact.js';
 import {
@@ -51,6 +52,8 @@ export interface HttpClientOptions {
   rateLimit: RateLimitConfig;
   tokenProvider?: TokenProvider | undefined;
   logger?: LoggerLike | undefined;
+  /** metrics: every attempt, the rate limiter's wait and its configured rate */
+  observer?: UpstreamObserver | undefined;
   /** test seam for the jitter */
   random?: (() => number) | undefined;
 }
@@ -106,11 +109,13 @@ export class HttpClient {
   private readonly closing = new AbortController();
   private readonly agents: { http: http.Agent; https: https.Agent };
   private readonly logger: LoggerLike;
+  private readonly observer: UpstreamObserver;
   private readonly random: () => number;
   private boundTokenProvider: TokenProvider | undefined;
 
   constructor(private readonly options: HttpClientOptions) {
     this.logger = options.logger ?? silentLogger;
+    this.observer = options.observer ?? NO_OBSERVER;
     this.random = options.random ?? Math.random;
     this.agents = { http: new http.Agent({ keepAlive: true }), https: new https.Agent({ keepAlive: true }) };
     this.axios = axios.create({
@@ -137,6 +142,13 @@ export class HttpClient {
         ? { intervalCap: Math.max(1, Math.floor(requestsPerSecond)), interval: 1_000, strict: true }
         : {}),
     });
+    this.observer.rateLimitSource(options.target, () => this.rateLimitRps());
+  }
+
+  /** The proactive rate limit now in force (requests per second; 0 = unlimited). */
+  rateLimitRps(): number {
+    const { requestsPerSecond } = this.options.rateLimit;
+    return requestsPerSecond > 0 ? Math.max(1, Math.floor(requestsPerSecond)) : 0;
   }
 
   get target(): TargetName {
@@ -153,9 +165,14 @@ export class HttpClient {
 
     for (let attempt = 1; ; attempt++) {
       const token = authenticated ? await this.tokenProvider().getAccessToken(req.ctx) : undefined;
-      const outcome = await this.limiter.add(() => this.attemptOnce(req, attempt, token), {
-        signal: this.closing.signal,
-      });
+      const queuedAt = performance.now();
+      const outcome = await this.limiter.add(
+        () => {
+          this.observer.rateLimiterWait(this.target, performance.now() - queuedAt);
+          return this.attemptOnce(req, attempt, token);
+        },
+        { signal: this.closing.signal },
+      );
 
       let failure: FailureClass;
       let waitAsked: number | undefined;
@@ -182,7 +199,14 @@ export class HttpClient {
       }
       const delay = waitAsked ?? backoffDelayMs(failures, retry, this.random);
       this.logger.warn(
-        { target: this.target, method: req.method, path: this.reportedPath(req), attempt, delayMs: delay },
+        {
+          target: this.target,
+          requestId: req.ctx.requestId,
+          method: req.method,
+          path: this.reportedPath(req),
+          attempt,
+          delayMs: delay,
+        },
         'upstream call failed; retrying',
       );
       await sleep(delay);
@@ -232,9 +256,19 @@ export class HttpClient {
     const status = outcome.kind === 'response' ? outcome.response.status : null;
     const errorText = outcome.kind === 'network' ? redactString(outcome.message) : undefined;
     this.logger.debug(
-      { target: this.target, method: req.method, path, status, durationMs, attempt, error: errorText },
+      {
+        target: this.target,
+        requestId: req.ctx.requestId,
+        method: req.method,
+        path,
+        status,
+        durationMs,
+        attempt,
+        error: errorText,
+      },
       'upstream call',
     );
+    this.observer.upstreamCall({ target: this.target, operation: operationOf(req), status, durationMs });
     req.ctx.onUpstreamCall?.({
       target: this.target,
       method: req.method,
@@ -275,7 +309,10 @@ export class HttpClient {
     }
     const { status, data } = outcome.response;
     const detail = describeBody(data);
-    this.logger.warn({ target: this.target, where, status, body: redact(data) }, 'upstream call failed');
+    this.logger.warn(
+      { target: this.target, requestId: req.ctx.requestId, where, status, body: redact(data) },
+      'upstream call failed',
+    );
     return new UpstreamError(
       this.target,
       kindForStatus(status),
@@ -312,6 +349,23 @@ export function describeBody(data: unknown): string {
   const clean = redactString(text.replace(/\s+/g, ' ').trim());
   return clean.length > 300 ? `${clean.slice(0, 300)}…` : clean;
 }
+
+/**
+ * The operation label of a call for metrics: the method and the path with every id replaced by `:id`, without the
+ * query; token endpoints (absolute URLs, possibly on another host) are `token`. A path segment is kept only when it
+ * is an API word (`v4`, `workspaces`, `people`, `batch`, …), so ids, numbers and emails never become label values.
+ */
+export function operationOf(req: Pick<HttpRequest, 'method' | 'path'>): string {
+  if (/^https?:\/\//i.test(req.path)) return `${req.method} token`;
+  const template = (req.path.split('?')[0] ?? '')
+    .split('/')
+    .map((segment) => (segment === '' || API_WORD.test(segment) ? segment : ':id'))
+    .join('/');
+  return `${req.method} ${template}`;
+}
+
+/** `v4`, `oauth2`, or a word of letters only, short enough not to be an id (Server ids are 24 hex digits). */
+const API_WORD = /^(?:v\d{1,2}|oauth2|[A-Za-z]{1,20})$/;
 
 export function withQuery(path: string, query: HttpRequest['query']): string {
   if (!query) return path;

@@ -6,11 +6,12 @@ import type { UsersService } from '../app/users.service.js';
 import { ScimError } from '../scim/errors.js';
 import { DEFAULT_LIMITS, type InputLimits } from '../scim/limits.js';
 import type { Logger } from '../shared/logger.js';
-import { bearerAuth, type TokenVerifier } from './auth.js';
+import { bearerAuth, type AuthFailureReason, type TokenVerifier } from './auth.js';
 import { jsonBody } from './body.js';
 import { scimErrorHandler } from './error-handler.js';
-import { healthRouter, type ReadinessCheck } from './health.router.js';
+import { healthRouter, type ReadinessSource } from './health.router.js';
 import { inputGuard } from './input-guard.js';
+import { httpMetrics, metricsHandler, type HttpMeasurement, type MetricsEndpoint } from './metrics.js';
 import { requestContext } from './request-context.js';
 import { discoveryRouter, scimRouter } from './scim.router.js';
 
@@ -21,7 +22,14 @@ export interface AppDeps {
   tokens: TokenVerifier;
   users: UsersService;
   groups: GroupsService;
-  readiness: ReadinessCheck[];
+  readiness: ReadinessSource;
+  /** Prometheus metrics; absent = no /metrics route and no per-request measurement (BRIDGE_METRICS=off) */
+  metrics?:
+    | (MetricsEndpoint & {
+        httpRequest(m: HttpMeasurement): void;
+        scimAuthFailure(reason: AuthFailureReason): void;
+      })
+    | undefined;
   maxBodyBytes: number;
   maxResults: number;
   publicUrl?: string | undefined;
@@ -40,6 +48,11 @@ export function createApp(deps: AppDeps): express.Express {
   const inputLimits = deps.limits ?? DEFAULT_LIMITS;
   app.set('query parser', 'simple');
 
+  const { metrics } = deps;
+  if (metrics) {
+    app.use(httpMetrics((m) => metrics.httpRequest(m), [SCIM_PATH]));
+    app.get('/metrics', metricsHandler(metrics));
+  }
   app.use(healthRouter(deps.readiness));
 
   const scim = express.Router({ caseSensitive: false });
@@ -48,6 +61,8 @@ export function createApp(deps: AppDeps): express.Express {
     pinoHttp({
       logger: deps.logger,
       genReqId: (req) => (req as Request).ctx.requestId,
+      // The same top-level key as every other log line of the work this request causes (runner, connectors).
+      customProps: (req) => ({ requestId: (req as Request).ctx.requestId }),
       customLogLevel: (_req, res, err) =>
         err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
       // Query strings may carry filters with personal data: log the path only.
@@ -64,7 +79,7 @@ export function createApp(deps: AppDeps): express.Express {
   const limits = { maxResults: deps.maxResults, maxPayloadBytes: deps.maxBodyBytes, input: inputLimits };
   scim.use(discoveryRouter(limits));
   // Authentication before body parsing: a bad token with a bad body answers 401, not 400 (docs/reference/notes.md deviation 12).
-  scim.use(bearerAuth(deps.tokens));
+  scim.use(bearerAuth(deps.tokens, (reason) => metrics?.scimAuthFailure(reason)));
   scim.use(jsonBody(deps.maxBodyBytes));
   scim.use(inputGuard(inputLimits));
   scim.use(scimRouter({ users: deps.users, groups: deps.groups, ...limits }));

@@ -19,7 +19,13 @@ interface AuthenticatedToken {
   tokenId: string;
 }
 
-export function bearerAuth(verifier: TokenVerifier): RequestHandler {
+/** `missing`: no bearer token sent; `invalid`: a token that is unknown or revoked; `url_token`: a token in the URL. */
+export type AuthFailureReason = 'missing' | 'invalid' | 'url_token';
+
+export function bearerAuth(
+  verifier: TokenVerifier,
+  onFailure: (reason: AuthFailureReason) => void = () => undefined,
+): RequestHandler {
   const authenticator = new passport.Passport();
   authenticator.use(
     new BearerStrategy((token, done) => {
@@ -32,24 +38,28 @@ export function bearerAuth(verifier: TokenVerifier): RequestHandler {
   const unauthorized = (res: Response, detail: string) =>
     sendScimError(res, new ScimError('unauthorized', detail), { 'WWW-Authenticate': 'Bearer realm="scim"' });
   return (req: Request, res: Response, next: NextFunction) => {
-    if (Object.keys(req.query).some((k) => k.toLowerCase() === 'access_token'))
+    if (Object.keys(req.query).some((k) => k.toLowerCase() === 'access_token')) {
+      onFailure('url_token');
       return unauthorized(
         res,
         'A token in the URL (access_token) is not accepted: send it as Authorization: Bearer <token> (RFC 6750 §2.3). ' +
           'Treat a token that was sent in a URL as exposed and replace it.',
       );
+    }
     const handler = authenticator.authenticate(
       'bearer',
       { session: false },
       (err: unknown, user: AuthenticatedToken | false | undefined) => {
         if (err) return next(err);
-        if (!user)
+        if (!user) {
+          onFailure(req.get('authorization') ? 'invalid' : 'missing');
           return unauthorized(
             res,
             req.get('authorization')
               ? 'The bearer token is not valid.'
               : 'Authentication required: send Authorization: Bearer <token> (a token in the URL or the body is not accepted).',
           );
+        }
         req.ctx.tokenId = user.tokenId;
         next();
       },

@@ -78,6 +78,11 @@ export class TokenRepository {
     });
   }
 
+  /** How many tokens can authenticate now (readiness: none means every IdP request gets 401). */
+  activeCount(): Promise<number> {
+    return this.handle.db.apiToken.count({ where: { revokedAt: null } });
+  }
+
   /** Revokes by id or by unique id prefix; returns the revoked token or null when none matched. */
   async revoke(idOrPrefix: string): Promise<TokenInfo | null> {
     const matches = await this.handle.db.apiToken.findMany({ where: { id: { startsWith: idOrPrefix } } });

@@ -14,6 +14,7 @@ import type { GroupsService } from '../../src/app/groups.service.js';
 import type { ProvisioningGateway, RequestOutcome } from '../../src/app/provisioning-gateway.js';
 import type { UsersService } from '../../src/app/users.service.js';
 import { healthRouter } from '../../src/http/health.router.js';
+import { metricsRouter } from '../../src/http/metrics.js';
 import { discoveryRouter, scimRouter } from '../../src/http/scim.router.js';
 import {
   GROUP_SCHEMA,
@@ -39,6 +40,7 @@ type Method = (typeof METHODS)[number];
 const DECLARED_ROUTES: ReadonlyArray<readonly [method: string, path: string]> = [
   ['GET', '/healthz'],
   ['GET', '/readyz'],
+  ['GET', '/metrics'],
   ['GET', '/ServiceProviderConfig'],
   ['GET', '/ResourceTypes'],
   ['GET', '/ResourceTypes/:id'],
@@ -353,7 +355,7 @@ describe('openapi.yaml', () => {
 
   it('documents SCIM errors as application/scim+json Error bodies, and accepts both JSON media types', () => {
     for (const { key, op, path: p } of OPERATIONS) {
-      if (p === '/healthz' || p === '/readyz') continue;
+      if (p === '/healthz' || p === '/readyz' || p === '/metrics') continue;
       for (const status of Object.keys(op.responses).filter((s) => Number(s) >= 400)) {
         const content = documentedResponse(op, Number(status))?.content;
         expect(Object.keys(content ?? {}), `${key} ${status}`).toEqual(['application/scim+json']);
@@ -440,7 +442,8 @@ describe('openapi.yaml', () => {
       maxPayloadBytes: 1,
     };
     const actual = [
-      ...routesOf(healthRouter([])),
+      ...routesOf(healthRouter({ report: async () => ({ ready: true, checks: [] }) })),
+      ...routesOf(metricsRouter({ render: async () => ({ contentType: 'text/plain', body: '' }) })),
       ...routesOf(discoveryRouter(deps)),
       ...routesOf(scimRouter(deps)),
     ];

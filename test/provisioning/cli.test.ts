@@ -11,7 +11,8 @@ import { registerAuditCommands } from '../../src/cli/commands/audit.js';
 import { registerMappingsCommands } from '../../src/cli/commands/mappings.js';
 import { registerTokenCommands } from '../../src/cli/commands/tokens.js';
 import type { CliDeps } from '../../src/cli/common.js';
-import { CliError, openCliDatabase } from '../../src/cli/database.js';
+import { openCliDatabase } from '../../src/cli/database.js';
+import { DatabaseStartError } from '../../src/store/database-errors.js';
 import { csvField, toCsv } from '../../src/cli/output.js';
 import { openDatabase } from '../../src/store/database.js';
 import { createTestDatabase, type TestDatabase } from './test-db.js';
@@ -179,7 +180,7 @@ describe('common options', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cli-db-'));
     try {
       const missing = `file:${path.join(dir, 'missing.db')}`;
-      await expect(openCliDatabase(missing, 'read')).rejects.toThrow(CliError);
+      await expect(openCliDatabase(missing, 'read')).rejects.toThrow(DatabaseStartError);
       await expect(openCliDatabase(missing, 'write')).rejects.toThrow(/no SQLite database at .*missing\.db/);
       expect(fs.existsSync(path.join(dir, 'missing.db'))).toBe(false);
 

@@ -253,7 +253,7 @@ export class AacConnector implements Connector {
     } catch (error) {
       if (isRejected(error) && items.length > 1) {
         this.logger.info(
-          { target: 'aac', batchSize: items.length },
+          { target: 'aac', requestId: ctx.requestId, batchSize: items.length },
           'batch invite refused; inviting one by one',
         );
         return mapWithLimit(items, LOOKUP_CONCURRENCY, async (item) =>

@@ -60,6 +60,7 @@ export function createAacConnector(config: AacConnectorConfig, deps: ConnectorDe
     retry: { ...DEFAULT_RETRY, ...config.retry },
     rateLimit: { ...AAC_DEFAULTS.rateLimit, ...config.rateLimit },
     logger,
+    observer: deps.observer,
   });
   const tokens = new AacTokenProvider({
     http,
@@ -72,6 +73,7 @@ export function createAacConnector(config: AacConnectorConfig, deps: ConnectorDe
     refreshLeaseMs: config.refreshLeaseMs ?? AAC_DEFAULTS.refreshLeaseMs,
     defaultAccessTokenTtlMs: config.defaultAccessTokenTtlMs ?? AAC_DEFAULTS.defaultAccessTokenTtlMs,
     logger,
+    observer: deps.observer,
     now: clockOf(deps),
   });
   // The provider sends its token calls through the same client (same limits, same audit trail).

@@ -13,6 +13,7 @@ import { z } from 'zod';
 import type { CallContext } from '../../core/connector.js';
 import type { CredentialStore, StoredCredential } from '../../core/credential-store.js';
 import { UpstreamError } from '../../core/errors.js';
+import { NO_OBSERVER, type UpstreamObserver } from '../../core/observability.js';
 import type { HttpClient, TokenProvider } from '../http-client.js';
 import { decodeJwtClaims } from '../jwt.js';
 import { silentLogger, type LoggerLike } from '../../shared/log.js';
@@ -37,6 +38,8 @@ export interface AacTokenProviderOptions {
   /** lifetime assumed when neither `expires_in` nor the JWT `exp` says (A.2.2: 5 minutes) */
   defaultAccessTokenTtlMs: number;
   logger?: LoggerLike | undefined;
+  /** metrics: refresh outcomes and the expiry of the refresh token in use */
+  observer?: UpstreamObserver | undefined;
   now?: (() => number) | undefined;
 }
 
@@ -66,13 +69,17 @@ export class AacTokenProvider implements TokenProvider {
   private readonly owner = randomUUID();
   private readonly flight = new SingleFlight<string>();
   private readonly logger: LoggerLike;
+  private readonly observer: UpstreamObserver;
   private readonly now: () => number;
   private cached: CachedAccessToken | undefined;
+  /** the refresh token whose expiry was last reported */
+  private reportedRefreshToken: string | undefined;
   private knownIssuer: string | undefined;
   private initialTokenTried = false;
 
   constructor(private readonly options: AacTokenProviderOptions) {
     this.logger = options.logger ?? silentLogger;
+    this.observer = options.observer ?? NO_OBSERVER;
     this.now = options.now ?? Date.now;
   }
 
@@ -155,9 +162,14 @@ export class AacTokenProvider implements TokenProvider {
     try {
       outcome = await this.callTokenEndpoint(spent, ctx);
     } catch (error) {
+      this.observer.tokenRefresh(
+        'aac',
+        error instanceof UpstreamError && error.kind === 'auth' ? 'refused' : 'error',
+      );
       await this.release(claim);
       throw error;
     }
+    this.observer.tokenRefresh('aac', outcome.kind === 'issued' ? 'ok' : 'refused');
     if (outcome.kind === 'refused') return this.handleRefused(claim, outcome.description);
 
     const { accessToken, refreshToken, issuedAt, expiresAt } = outcome;
@@ -170,8 +182,9 @@ export class AacTokenProvider implements TokenProvider {
     };
     await this.persist(claim, spent, next);
     this.cached = { token: accessToken, issuedAt, expiresAt };
+    this.reportRefreshTokenExpiry(next.refreshToken);
     this.logger.info(
-      { target: 'aac', expiresAt: new Date(expiresAt).toISOString() },
+      { target: 'aac', requestId: ctx.requestId, expiresAt: new Date(expiresAt).toISOString() },
       'AAC access token refreshed',
     );
     return accessToken;
@@ -304,7 +317,21 @@ export class AacTokenProvider implements TokenProvider {
       stored = await this.options.store.get(key);
       if (!stored) throw new Error(`credential store did not keep ${key}`);
     }
-    return { state: parseState(stored), version: stored.version };
+    const state = parseState(stored);
+    this.reportRefreshTokenExpiry(state.refreshToken);
+    return { state, version: stored.version };
+  }
+
+  /**
+   * AAC's token answer does not say when the refresh token expires (docs/reference/upstream-contracts.md A.2.2: `access_token`,
+   * `refresh_token`, `expires_in` only); the lifetime picked at generation (1–365 days, A.2.1) is in the refresh
+   * token itself, a JWT whose `exp` claim clients read. A token that is not a JWT reports "unknown".
+   */
+  private reportRefreshTokenExpiry(refreshToken: string): void {
+    if (refreshToken === this.reportedRefreshToken) return;
+    this.reportedRefreshToken = refreshToken;
+    const exp = decodeJwtClaims(refreshToken)?.exp;
+    this.observer.refreshTokenExpiry('aac', exp === undefined ? null : exp * 1000);
   }
 
   /** Fresh = more than the skew left; the skew is at most half the token's lifetime so short tokens stay usable. */

@@ -56,6 +56,7 @@ export function createServerConnector(
     retry: { ...DEFAULT_RETRY, ...config.retry },
     rateLimit: { ...SERVER_DEFAULTS.rateLimit, ...config.rateLimit },
     logger: deps.logger,
+    observer: deps.observer,
   });
   const tokens = new ServerTokenProvider({
     http,
@@ -65,6 +66,7 @@ export function createServerConnector(
     refreshSkewMs: config.refreshSkewMs ?? SERVER_DEFAULTS.refreshSkewMs,
     defaultTtlMs: config.defaultTokenTtlMs ?? SERVER_DEFAULTS.defaultTokenTtlMs,
     logger: deps.logger,
+    observer: deps.observer,
     now: clockOf(deps),
   });
   http.useTokenProvider(tokens);

@@ -4,6 +4,7 @@
 // after a 401. Concurrent callers share one fetch.
 import type { CallContext } from '../../core/connector.js';
 import { UpstreamError } from '../../core/errors.js';
+import { NO_OBSERVER, type UpstreamObserver } from '../../core/observability.js';
 import type { HttpClient, TokenProvider } from '../http-client.js';
 import { silentLogger, type LoggerLike } from '../../shared/log.js';
 import { SingleFlight } from '../single-flight.js';
@@ -21,6 +22,7 @@ export interface ServerTokenProviderOptions {
   /** lifetime assumed when `expires_in` is missing (B.2: 60 minutes) */
   defaultTtlMs: number;
   logger?: LoggerLike | undefined;
+  observer?: UpstreamObserver | undefined;
   now?: (() => number) | undefined;
 }
 
@@ -78,7 +80,23 @@ export class ServerTokenProvider implements TokenProvider {
     }
   }
 
+  /** One token request, counted in `scim_bridge_token_refresh_total{target="server"}`. */
   private async fetchTokenWith(authStyle: ServerTokenAuthStyle, ctx: CallContext): Promise<string> {
+    const observer = this.options.observer ?? NO_OBSERVER;
+    try {
+      const token = await this.requestToken(authStyle, ctx);
+      observer.tokenRefresh('server', 'ok');
+      return token;
+    } catch (error) {
+      observer.tokenRefresh(
+        'server',
+        error instanceof UpstreamError && error.kind === 'auth' ? 'refused' : 'error',
+      );
+      throw error;
+    }
+  }
+
+  private async requestToken(authStyle: ServerTokenAuthStyle, ctx: CallContext): Promise<string> {
     const { clientId, clientSecret } = this.options;
     const form: Record<string, string> = { grant_type: 'client_credentials' };
     const headers: Record<string, string> = {};
@@ -116,7 +134,10 @@ export class ServerTokenProvider implements TokenProvider {
     const ttlMs =
       parsed.data.expires_in !== undefined ? parsed.data.expires_in * 1000 : this.options.defaultTtlMs;
     this.cached = { token: parsed.data.access_token, issuedAt, expiresAt: issuedAt + ttlMs };
-    this.logger.debug({ target: 'server', expiresInMs: ttlMs }, 'Server access token obtained');
+    this.logger.debug(
+      { target: 'server', requestId: ctx.requestId, expiresInMs: ttlMs },
+      'Server access token obtained',
+    );
     return parsed.data.access_token;
   }
 

@@ -50,7 +50,7 @@ export class Executor {
     const requestIds = [...new Set(jobs.map((j) => j.requestId))];
     const ctx = this.context(connector, newest.requestId, key, requestIds.length > 1 ? { requestIds } : {});
     const mapping: Mapping = structuredClone(execution.mapping);
-    const stopRenewal = this.keepLease(key, execution.claimId);
+    const stopRenewal = this.keepLease(key, execution.claimId, newest.requestId);
 
     let outcome: JobsOutcome = { state: 'done' };
     let dropMemberSyncs = false;
@@ -83,7 +83,7 @@ export class Executor {
     } catch (err) {
       outcome = failureOutcome(
         err,
-        { key, jobs, mapping, record: (o) => ctx.record(o) },
+        { key, jobs, mapping, requestId: newest.requestId, record: (o) => ctx.record(o) },
         { backoff: options.backoff, logger, now: this.deps.clock },
       );
     } finally {
@@ -94,7 +94,7 @@ export class Executor {
       await store.finish(execution, mapping, outcome, { dropMemberSyncs });
     } catch (err) {
       // The lease expires and another execution redoes the (idempotent) work.
-      logger.error({ err, key }, 'could not record provisioning result');
+      logger.error({ err, key, requestId: newest.requestId }, 'could not record provisioning result');
     }
     scheduler.release(key);
     this.deps.signals.settled(requestIds, {
@@ -107,13 +107,13 @@ export class Executor {
   }
 
   /** Renews the lease every third of its length while the execution runs; returns the stop. */
-  private keepLease(key: ResourceKey, claimId: string): () => void {
+  private keepLease(key: ResourceKey, claimId: string, requestId: string): () => void {
     const { store, logger, options } = this.deps;
     const renewal = setInterval(
       () => {
         store.renewLease(key, claimId, this.leaseUntil()).then(
-          (kept) => kept || logger.warn({ key }, 'provisioning lease lost during execution'),
-          (err: unknown) => logger.warn({ err, key }, 'could not renew provisioning lease'),
+          (kept) => kept || logger.warn({ key, requestId }, 'provisioning lease lost during execution'),
+          (err: unknown) => logger.warn({ err, key, requestId }, 'could not renew provisioning lease'),
         );
       },
       Math.max(1_000, Math.floor(options.leaseMs / 3)),

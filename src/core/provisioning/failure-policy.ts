@@ -24,10 +24,17 @@ export function isPermanentRefusal(err: unknown): err is UpstreamError {
  */
 export function failureOutcome(
   err: unknown,
-  p: { key: ResourceKey; jobs: readonly ClaimedJob[]; mapping: Mapping; record: (o: OutcomeRecord) => void },
+  p: {
+    key: ResourceKey;
+    jobs: readonly ClaimedJob[];
+    mapping: Mapping;
+    /** the newest request of the execution, for the log lines (an operator follows one request through them) */
+    requestId: string;
+    record: (o: OutcomeRecord) => void;
+  },
   deps: FailurePolicyDeps,
 ): JobsOutcome {
-  const { key, mapping, record } = p;
+  const { key, mapping, record, requestId } = p;
   const attempts = Math.max(...p.jobs.map((j) => j.attempts));
   const status = err instanceof UpstreamError ? err.status : undefined;
   const message = errorMessage(err);
@@ -35,7 +42,7 @@ export function failureOutcome(
     mapping.state = 'failed';
     mapping.reason = message;
     record({ action: 'reconcile', outcome: 'failed', reason: message, status });
-    deps.logger.warn({ key, status, reason: message }, 'upstream rejected a provisioning change');
+    deps.logger.warn({ key, requestId, status, reason: message }, 'upstream rejected a provisioning change');
     return { state: 'failed', error: message, status };
   }
   const kind = err instanceof UpstreamError && err.kind === 'auth' ? 'auth' : 'transient';
@@ -52,17 +59,17 @@ export function failureOutcome(
   });
   if (kind === 'auth') {
     deps.logger.error(
-      { key, status, attempts, retryInMs: delay },
+      { key, requestId, status, attempts, retryInMs: delay },
       `UPSTREAM CREDENTIALS REFUSED by ${key.target}: provisioning is stalled until they are fixed (${message})`,
     );
   } else if (err instanceof UpstreamError) {
     deps.logger.warn(
-      { key, status, attempts, retryInMs: delay, reason: message },
+      { key, requestId, status, attempts, retryInMs: delay, reason: message },
       'transient upstream error, will retry',
     );
   } else {
     deps.logger.error(
-      { err, key, attempts, retryInMs: delay },
+      { err, key, requestId, attempts, retryInMs: delay },
       'provisioning step failed unexpectedly, will retry',
     );
   }
