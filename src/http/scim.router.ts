@@ -4,6 +4,7 @@
 import { Router, type NextFunction, type Request, type Response } from 'express';
 import type { GroupsService } from '../app/groups.service.js';
 import type { UsersService } from '../app/users.service.js';
+import type { ListQuery, ListResult } from '../app/list-resources.js';
 import type { WriteContext } from '../app/write-context.js';
 import { ScimError } from '../scim/errors.js';
 import type { InputLimits } from '../scim/limits.js';
@@ -121,38 +122,32 @@ export function scimRouter(deps: ScimRouterDeps): Router {
     );
   });
 
-  async function listUsers(req: Request, res: Response, source: unknown) {
+  /** A list or .search (RFC 7644 §3.4.2, §3.4.3): the query's parameters, the use-case's page, projected. */
+  async function answerList(
+    req: Request,
+    res: Response,
+    source: unknown,
+    type: ResourceTypeName,
+    list: (query: ListQuery, params: ListParams) => Promise<ListResult>,
+  ) {
     const params = listParams(req, source, deps.maxResults, deps.input);
-    const result = await users.list(
-      {
-        filter: params.filter,
-        startIndex: params.startIndex,
-        count: params.count,
-        sortBy: params.sortBy,
-        sortOrder: params.sortOrder,
-      },
-      req.ctx.baseUrl,
-    );
-    const resources = result.resources.map((r) => project(r, params, 'User'));
+    const query: ListQuery = {
+      filter: params.filter,
+      startIndex: params.startIndex,
+      count: params.count,
+      sortBy: params.sortBy,
+      sortOrder: params.sortOrder,
+    };
+    const result = await list(query, params);
+    const resources = result.resources.map((r) => project(r, params, type));
     sendScim(res, 200, listResponse(resources, result.totalResults, params.startIndex, resources.length));
   }
-
-  async function listGroups(req: Request, res: Response, source: unknown) {
-    const params = listParams(req, source, deps.maxResults, deps.input);
-    const result = await groups.list(
-      {
-        filter: params.filter,
-        startIndex: params.startIndex,
-        count: params.count,
-        sortBy: params.sortBy,
-        sortOrder: params.sortOrder,
-      },
-      req.ctx.baseUrl,
-      wantsMembers(params),
+  const listUsers = (req: Request, res: Response, source: unknown) =>
+    answerList(req, res, source, 'User', (query) => users.list(query, req.ctx.baseUrl));
+  const listGroups = (req: Request, res: Response, source: unknown) =>
+    answerList(req, res, source, 'Group', (query, params) =>
+      groups.list(query, req.ctx.baseUrl, wantsMembers(params)),
     );
-    const resources = result.resources.map((r) => project(r, params, 'Group'));
-    sendScim(res, 200, listResponse(resources, result.totalResults, params.startIndex, resources.length));
-  }
 
   // Users (RFC 7644 §3.3, §3.4, §3.5, §3.6)
   router.get('/Users', (req, res) => listUsers(req, res, req.query));
