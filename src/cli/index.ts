@@ -25,6 +25,6 @@ program.parseAsync(process.argv).catch((err: unknown) => {
     // commander has already printed the message (or the help)
     process.exit(err.exitCode === 0 ? 0 : EXIT_USAGE);
   }
-  process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
+  process.stderr.write(`scim-bridge: ${err instanceof Error ? err.message : String(err)}\n`);
   process.exit(EXIT_FAILURE);
 });

@@ -164,7 +164,7 @@ describe('the production image, built and pruned as the Dockerfile does', () => 
       expect(listed.stdout).toContain('okta');
       const missing = await run(
         app,
-        ['dist/cli/index.js', '--database', 'file:/nonexistent/bridge.db', 'tokens', 'list'],
+        ['dist/cli/index.js', 'tokens', 'list', '--database', 'file:/nonexistent/bridge.db'],
         IMAGE_ENV,
       );
       expect(missing.code).toBe(1);
